@@ -3,6 +3,10 @@ package org.slurmazure.power.cli;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.slurmazure.power.config.Config;
+import org.slurmazure.power.config.ConfigException;
+import org.slurmazure.power.config.ConfigLoader;
+
 import picocli.CommandLine.Option;
 
 /**
@@ -19,6 +23,18 @@ public final class ConfigOption {
 
     public Path path() {
         return config != null ? config : defaultPath(System.getenv());
+    }
+
+    /**
+     * Loads and validates the configuration at {@link #path()}. A broken configuration becomes a
+     * {@link UserException} with {@link ExitCode#CONFIG_ERROR} whose message has one line per problem.
+     */
+    public Config load() {
+        try {
+            return ConfigLoader.load(path());
+        } catch (ConfigException e) {
+            throw new UserException(ExitCode.CONFIG_ERROR, e.getMessage(), e);
+        }
     }
 
     static Path defaultPath(Map<String, String> env) {

@@ -1,0 +1,177 @@
+package org.slurmazure.power.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import org.slurmazure.power.config.AzureSettings;
+import org.slurmazure.power.config.Config;
+import org.slurmazure.power.config.ConfigLoader;
+import org.slurmazure.power.config.ConfigProblem;
+import org.slurmazure.power.config.ConfigReport;
+import org.slurmazure.power.config.Credential;
+import org.slurmazure.power.config.Durations;
+import org.slurmazure.power.config.FileChecks;
+import org.slurmazure.power.config.FileInfo;
+import org.slurmazure.power.config.Limits;
+import org.slurmazure.power.config.NodeGroup;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code config check}: validates the configuration and prints a summary (stdout) and the warnings (stderr); on a
+ * broken file, one line per problem on stderr and exit code 3. Never prints a secret: only whether secret files
+ * exist and have safe permissions.
+ */
+@Command(name = "check",
+        mixinStandardHelpOptions = true,
+        description = {"Validate the configuration file and print a summary of it.",
+                "Errors and warnings go to stderr as FILE:LINE:COLUMN: KEY: MESSAGE; exit code 3 on any error."})
+public final class ConfigCheckCommand implements Callable<Integer> {
+    private static final int KEY_WIDTH = 24;
+
+    @Mixin
+    ConfigOption configOption;
+
+    @Mixin
+    VerboseOption verboseOption;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path file = configOption.path();
+        FileChecks files = FileChecks.system();
+        ConfigReport report = ConfigLoader.check(file, files);
+
+        List<ConfigProblem> all = new ArrayList<>(report.errors());
+        all.addAll(report.warnings());
+        all.sort(ConfigProblem.FILE_ORDER);
+        if (!report.valid()) {
+            all.forEach(err::println);
+            err.flush();
+            return ExitCode.CONFIG_ERROR;
+        }
+        Config config = report.config().orElseThrow();
+        summary(config, files, report.warnings().size()).forEach(out::println);
+        out.flush();
+        all.forEach(err::println);
+        err.flush();
+        return ExitCode.OK;
+    }
+
+    static List<String> summary(Config config, FileChecks files, int warnings) {
+        List<String> lines = new ArrayList<>();
+        lines.add(config.source() + ": valid"
+                + (warnings == 0 ? "" : " (" + warnings + (warnings == 1 ? " warning" : " warnings") + " on stderr)"));
+        lines.add("");
+        AzureSettings azure = config.azure();
+        lines.add("azure");
+        row(lines, 1, "cloud", azure.cloud().configName());
+        row(lines, 1, "resourceManager", azure.endpoints().resourceManager().toString());
+        row(lines, 1, "authority", azure.endpoints().authority().toString());
+        row(lines, 1, "audience", azure.endpoints().audience());
+        row(lines, 1, "subscriptionId", azure.subscriptionId().orElse("(none: every node group has its own)"));
+        Credential credential = azure.credential();
+        row(lines, 1, "credential", credential.type());
+        if (credential instanceof Credential.ClientCertificate c) {
+            row(lines, 2, "tenantId", c.tenantId());
+            row(lines, 2, "clientId", c.clientId());
+            row(lines, 2, "certificateFile", secretFile(files, c.certificateFile()));
+            c.certificatePasswordFile().ifPresent(p -> row(lines, 2, "certificatePasswordFile",
+                    secretFile(files, p)));
+        } else if (credential instanceof Credential.ClientSecret c) {
+            row(lines, 2, "tenantId", c.tenantId());
+            row(lines, 2, "clientId", c.clientId());
+            row(lines, 2, "secretFile", secretFile(files, c.secretFile()));
+        } else if (credential instanceof Credential.ManagedIdentity c) {
+            row(lines, 2, "clientId", c.clientId().orElse("(none: the system-assigned identity)"));
+        } else if (credential instanceof Credential.AzureCli c) {
+            row(lines, 2, "tenantId", c.tenantId().orElse("(the login's default)"));
+        }
+        row(lines, 1, "caCertificates", azure.caCertificates().map(Path::toString).orElse("(none)"));
+        row(lines, 1, "proxy", azure.proxy().map(p -> p.url()).orElse("(none)"));
+
+        lines.add("cluster");
+        row(lines, 1, "tag", config.clusterTag().name() + "=" + config.clusterTag().value()
+                + " (only VMs with this tag are started or deallocated)");
+
+        int groups = config.nodeGroups().size();
+        lines.add("nodeGroups (" + groups + (groups == 1 ? " group, " : " groups, ") + config.nodeCount()
+                + (config.nodeCount() == 1 ? " node)" : " nodes)"));
+        for (NodeGroup g : config.nodeGroups()) {
+            row(lines, 1, g.name(), g.nodes() + " (" + g.nodeNames().size()
+                    + (g.nodeNames().size() == 1 ? " node)" : " nodes)"));
+            row(lines, 2, "subscriptionId", g.subscriptionId());
+            row(lines, 2, "resourceGroup", g.resourceGroup());
+            String first = g.nodeNames().get(0);
+            row(lines, 2, "vmName", g.vmNameTemplate() + " (" + first + " -> " + g.vmName(first) + ")");
+        }
+
+        lines.add("slurm");
+        row(lines, 1, "scontrol", config.slurm().scontrol().toString());
+        row(lines, 1, "setNodeAddr", String.valueOf(config.slurm().setNodeAddr()));
+
+        Limits limits = config.limits();
+        lines.add("limits");
+        row(lines, 1, "concurrency", String.valueOf(limits.concurrency()));
+        row(lines, 1, "resumeDeadline", Durations.format(limits.resumeDeadline())
+                + " (keep ResumeTimeout in slurm.conf well above it, e.g. "
+                + suggestedTimeout(limits.resumeDeadline().toSeconds()) + ")");
+        row(lines, 1, "suspendDeadline", Durations.format(limits.suspendDeadline())
+                + " (keep SuspendTimeout in slurm.conf well above it, e.g. "
+                + suggestedTimeout(limits.suspendDeadline().toSeconds()) + ")");
+        row(lines, 1, "requestTimeout", Durations.format(limits.requestTimeout()));
+
+        lines.add("log");
+        row(lines, 1, "file", config.log().file().toString());
+        row(lines, 1, "level", config.log().level().name());
+        row(lines, 0, "stateDir", config.stateDir().toString());
+        return lines;
+    }
+
+    /** A round number of seconds at least a minute (or 10%) above a deadline. */
+    private static String suggestedTimeout(long deadlineSeconds) {
+        long margin = Math.max(60, deadlineSeconds / 10);
+        long value = ((deadlineSeconds + margin + 59) / 60) * 60;
+        return String.valueOf(value);
+    }
+
+    /** Existence and permissions of a secret file; never its content. */
+    private static String secretFile(FileChecks files, Path path) {
+        FileInfo info = files.inspect(path);
+        StringBuilder sb = new StringBuilder(path.toString()).append(": ");
+        switch (info.kind()) {
+            case MISSING -> sb.append("MISSING");
+            case INACCESSIBLE -> sb.append("cannot inspect (").append(info.error().orElse("?")).append(')');
+            case DIRECTORY -> sb.append("a directory");
+            case OTHER -> sb.append("a special file");
+            case FILE -> {
+                sb.append("present");
+                Optional<String> mode = info.octalMode();
+                mode.ifPresent(m -> sb.append(", mode ").append(m)
+                        .append(info.accessibleByGroupOrOthers() ? " (UNSAFE)" : " (safe)"));
+                info.owner().ifPresent(o -> sb.append(", owner ").append(o));
+                if (!info.readable()) {
+                    sb.append(", not readable by this user");
+                }
+            }
+            default -> throw new IllegalStateException(info.kind().toString());
+        }
+        return sb.toString();
+    }
+
+    private static void row(List<String> lines, int indent, String key, String value) {
+        String prefix = "  ".repeat(indent) + key;
+        int pad = Math.max(1, KEY_WIDTH - prefix.length());
+        lines.add(prefix + " ".repeat(pad) + value);
+    }
+}

@@ -1,0 +1,77 @@
+package org.slurmazure.power.slurm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The recording scontrol of {@code src/test/resources/slurm/fake-scontrol.sh}, installed in a test's directory. It
+ * records every call's arguments exactly and can be told to fail or hang.
+ */
+final class FakeScontrol {
+    private final Path dir;
+    private final Path program;
+
+    private FakeScontrol(Path dir) {
+        this.dir = dir;
+        this.program = dir.resolve("scontrol");
+    }
+
+    static FakeScontrol install(Path dir) throws IOException {
+        FakeScontrol fake = new FakeScontrol(dir);
+        try (InputStream in = FakeScontrol.class.getResourceAsStream("/slurm/fake-scontrol.sh")) {
+            if (in == null) {
+                throw new IOException("test resource /slurm/fake-scontrol.sh is missing");
+            }
+            Files.copy(in, fake.program);
+        }
+        Files.setPosixFilePermissions(fake.program, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return fake;
+    }
+
+    Path path() {
+        return program;
+    }
+
+    /** Every call whose arguments contain {@code substring} prints {@code stderrLine} and exits with {@code exit}. */
+    FakeScontrol failWhen(String substring, int exit, String stderrLine) throws IOException {
+        Files.writeString(dir.resolve("rules"), substring + "\t" + exit + "\t" + stderrLine + "\n",
+                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return this;
+    }
+
+    /** Every call hangs (until killed). */
+    FakeScontrol hang() throws IOException {
+        Files.writeString(dir.resolve("hang"), "");
+        return this;
+    }
+
+    /** The pid of the child a hanging call started, or -1. */
+    long hangingChildPid() throws IOException {
+        Path pid = dir.resolve("hang.pid");
+        return Files.exists(pid) ? Long.parseLong(Files.readString(pid).strip()) : -1;
+    }
+
+    /** The arguments of each call so far (without the program name), in call order. */
+    List<List<String>> calls() throws IOException {
+        Path log = dir.resolve("scontrol.calls");
+        List<List<String>> calls = new ArrayList<>();
+        if (!Files.exists(log)) {
+            return calls;
+        }
+        String[] fields = Files.readString(log, StandardCharsets.UTF_8).split("\0", -1);
+        int i = 0;
+        while (i < fields.length - 1) {
+            int argc = Integer.parseInt(fields[i++]);
+            calls.add(List.of(fields).subList(i, i + argc));
+            i += argc;
+        }
+        return calls;
+    }
+}

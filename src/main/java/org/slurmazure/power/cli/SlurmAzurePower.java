@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Slurm power saving for a pool of pre-created Azure VMs: resume, suspend and resume-fail.",
         subcommands = {
+                ConfigCommand.class, ResolveCommand.class,
+                ResumeCommand.class,
+                SuspendCommand.class,
+                ResumeFailCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footerHeading = "%nExit codes:%n",

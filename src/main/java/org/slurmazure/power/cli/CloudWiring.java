@@ -1,0 +1,71 @@
+package org.slurmazure.power.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+
+import org.slurmazure.power.cloud.CloudVms;
+import org.slurmazure.power.cloud.azure.AzureCloudFactory;
+import org.slurmazure.power.cloud.azure.AzureConnection;
+import org.slurmazure.power.cloud.azure.AzureConnection.CredentialSettings;
+import org.slurmazure.power.config.AzureCloud;
+import org.slurmazure.power.config.AzureSettings;
+import org.slurmazure.power.config.Config;
+import org.slurmazure.power.config.Credential;
+import org.slurmazure.power.power.PowerRun;
+import org.slurmazure.power.slurm.CommandRunner;
+import org.slurmazure.power.slurm.ScontrolSlurmControl;
+import org.slurmazure.power.slurm.SlurmControl;
+
+/** The composition root: turns the validated configuration into the cloud and Slurm clients. */
+final class CloudWiring {
+    /** One scontrol call may take this long before it is killed. */
+    static final Duration SCONTROL_TIMEOUT = Duration.ofSeconds(30);
+
+    private CloudWiring() {
+    }
+
+    static CloudVms cloud(Config config) throws PowerRun.CloudSetupException {
+        try {
+            return AzureCloudFactory.create(connection(config), version());
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new PowerRun.CloudSetupException("cannot set up the Azure client: " + e.getMessage(), e);
+        }
+    }
+
+    static SlurmControl slurm(Config config) {
+        return new ScontrolSlurmControl(config.slurm().scontrol(), SCONTROL_TIMEOUT, new CommandRunner());
+    }
+
+    static AzureConnection connection(Config config) {
+        AzureSettings azure = config.azure();
+        CredentialSettings credential;
+        Credential c = azure.credential();
+        if (c instanceof Credential.ClientCertificate cert) {
+            credential = new CredentialSettings(CredentialSettings.Type.CLIENT_CERTIFICATE, cert.tenantId(),
+                    cert.clientId(), cert.certificateFile(), cert.certificatePasswordFile().orElse(null), null);
+        } else if (c instanceof Credential.ClientSecret secret) {
+            credential = new CredentialSettings(CredentialSettings.Type.CLIENT_SECRET, secret.tenantId(),
+                    secret.clientId(), null, null, secret.secretFile());
+        } else if (c instanceof Credential.ManagedIdentity mi) {
+            credential = new CredentialSettings(CredentialSettings.Type.MANAGED_IDENTITY, null,
+                    mi.clientId().orElse(null), null, null, null);
+        } else if (c instanceof Credential.AzureCli cli) {
+            credential = new CredentialSettings(CredentialSettings.Type.AZURE_CLI, cli.tenantId().orElse(null),
+                    null, null, null, null);
+        } else {
+            throw new IllegalStateException("unknown credential " + c);
+        }
+        return new AzureConnection(azure.endpoints().resourceManager(), azure.endpoints().authority(),
+                azure.endpoints().audience(), azure.cloud() == AzureCloud.CUSTOM, credential,
+                azure.caCertificates().orElse(null),
+                azure.proxy().map(p -> URI.create("http://" + p.host() + ":" + p.port())).orElse(null),
+                config.limits().requestTimeout(), config.limits().concurrency());
+    }
+
+    private static String version() {
+        String v = CloudWiring.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
+}

@@ -1,0 +1,346 @@
+package org.slurmazure.power.emulator;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** The Azure Resource Manager side: authentication, throttling, and the compute and network resources. */
+final class ArmApi {
+    static final String DEFAULT_API_VERSION = "2025-04-01";
+
+    /** The resource operations the emulator knows. */
+    enum Kind {
+        VM_LIST, VM_LIST_ALL, VM_GET, VM_INSTANCE_VIEW, VM_ACTION, OPERATION, NIC_LIST, NIC_GET, UNKNOWN
+    }
+
+    /** A parsed ARM path. */
+    record Route(Kind kind, String subscription, String resourceGroup, String name, String segment) {
+    }
+
+    private final Cloud cloud;
+    private final Settings settings;
+    private final Throttler throttler;
+    private final TokenStore tokens;
+
+    ArmApi(Cloud cloud, Settings settings, Throttler throttler, TokenStore tokens) {
+        this.cloud = cloud;
+        this.settings = settings;
+        this.throttler = throttler;
+        this.tokens = tokens;
+    }
+
+    static boolean isArmPath(String path) {
+        return path.regionMatches(true, 0, "/subscriptions/", 0, "/subscriptions/".length());
+    }
+
+    EmulatorResponse handle(EmulatorRequest req) {
+        EmulatorResponse denied = authenticate(req);
+        EmulatorResponse resp;
+        if (denied != null) {
+            resp = denied;
+        } else {
+            Route route = parse(req.path);
+            Throttler.Decision d = throttler.acquire(route.subscription(), !req.isRead(), computePolicies(req, route),
+                    lower(route.subscription() + "/" + route.resourceGroup() + "/" + route.name()));
+            resp = d.rejection != null ? d.rejection : dispatch(req, route);
+            d.headers.forEach(resp::header);
+        }
+        resp.header("x-ms-request-id", cloud.newOperationId());
+        resp.header("x-ms-correlation-request-id", cloud.newOperationId());
+        String clientRequestId = req.header("x-ms-client-request-id");
+        if (clientRequestId != null) {
+            resp.header("x-ms-client-request-id", clientRequestId);
+        }
+        return resp;
+    }
+
+    private EmulatorResponse authenticate(EmulatorRequest req) {
+        String auth = req.header("Authorization");
+        String problem;
+        if (auth == null || auth.isBlank()) {
+            problem = "The authentication failed because of missing 'Authorization' header.";
+        } else if (!auth.regionMatches(true, 0, "Bearer ", 0, 7) || auth.substring(7).isBlank()) {
+            problem = "The 'Authorization' header is provided in an invalid format.";
+        } else if (settings.lenientAuth) {
+            return null;
+        } else {
+            TokenStore.Check c = tokens.check(auth.substring(7).trim());
+            if (c == TokenStore.Check.VALID) {
+                return null;
+            }
+            problem = c == TokenStore.Check.EXPIRED
+                    ? "The access token expiry UTC time is earlier than current UTC time."
+                    : "The access token is invalid: it was not issued by this emulator.";
+        }
+        String code = auth == null || auth.isBlank() ? "AuthenticationFailed" : "InvalidAuthenticationToken";
+        return EmulatorResponse.armError(401, code, problem)
+                .header("WWW-Authenticate", "Bearer authorization_uri=\"" + req.baseUrl() + settings.tenantId
+                        + "\", error=\"invalid_token\", error_description=\"" + problem.replace("\"", "'") + "\"")
+                .header("x-ms-failure-cause", "gateway");
+    }
+
+    /** Parses {@code /subscriptions/{sub}/...} into a route; the keywords are case-insensitive, as in ARM. */
+    static Route parse(String path) {
+        String[] raw = path.substring(1).split("/", -1);
+        String[] s = new String[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            s[i] = URLDecoder.decode(raw[i].replace("+", "%2B"), StandardCharsets.UTF_8);
+        }
+        int n = s.length;
+        if (n > 0 && s[n - 1].isEmpty()) {
+            n--;
+        }
+        String sub = n > 1 ? s[1] : "";
+        if (n >= 7 && is(s[2], "resourceGroups") && is(s[4], "providers")) {
+            String rg = s[3];
+            if (is(s[5], "Microsoft.Compute") && is(s[6], "virtualMachines")) {
+                if (n == 7) {
+                    return new Route(Kind.VM_LIST, sub, rg, null, null);
+                }
+                if (n == 8) {
+                    return new Route(Kind.VM_GET, sub, rg, s[7], null);
+                }
+                if (n == 9) {
+                    return new Route(is(s[8], "instanceView") ? Kind.VM_INSTANCE_VIEW : Kind.VM_ACTION, sub, rg, s[7],
+                            s[8]);
+                }
+            } else if (is(s[5], "Microsoft.Network") && is(s[6], "networkInterfaces")) {
+                if (n == 7) {
+                    return new Route(Kind.NIC_LIST, sub, rg, null, null);
+                }
+                if (n == 8) {
+                    return new Route(Kind.NIC_GET, sub, rg, s[7], null);
+                }
+            }
+        } else if (n >= 5 && is(s[2], "providers") && is(s[3], "Microsoft.Compute")) {
+            if (n == 5 && is(s[4], "virtualMachines")) {
+                return new Route(Kind.VM_LIST_ALL, sub, null, null, null);
+            }
+            if (n == 8 && is(s[4], "locations") && (is(s[6], "operations") || is(s[6], "operationResults"))) {
+                return new Route(Kind.OPERATION, sub, null, s[7], s[5]);
+            }
+        }
+        return new Route(Kind.UNKNOWN, sub, n > 3 && is(s[2], "resourceGroups") ? s[3] : null, null, null);
+    }
+
+    private static boolean is(String segment, String keyword) {
+        return segment.equalsIgnoreCase(keyword);
+    }
+
+    private static List<ThrottleSettings.Policy> computePolicies(EmulatorRequest req, Route r) {
+        switch (r.kind()) {
+            case VM_ACTION -> {
+                Operation.Action a = Operation.Action.byPathName(r.segment());
+                if (req.method.equals("POST") && a == Operation.Action.START) {
+                    return List.of(ThrottleSettings.Policy.START, ThrottleSettings.Policy.START_PER_VM);
+                }
+                if (req.method.equals("POST") && a == Operation.Action.DEALLOCATE) {
+                    return List.of(ThrottleSettings.Policy.DEALLOCATE, ThrottleSettings.Policy.DEALLOCATE_PER_VM);
+                }
+                return List.of();
+            }
+            case OPERATION -> {
+                return List.of(ThrottleSettings.Policy.GET_OPERATION);
+            }
+            case VM_LIST, VM_LIST_ALL -> {
+                return List.of(ThrottleSettings.Policy.HIGH_COST_LIST);
+            }
+            default -> {
+                return List.of();
+            }
+        }
+    }
+
+    private EmulatorResponse dispatch(EmulatorRequest req, Route r) {
+        if (r.kind() == Kind.UNKNOWN) {
+            return unknownRoute(req, r);
+        }
+        if (!cloud.subscriptionExists(r.subscription())) {
+            return EmulatorResponse.armError(404, "SubscriptionNotFound", "The subscription '" + r.subscription()
+                    + "' could not be found.").header("x-ms-failure-cause", "gateway");
+        }
+        boolean isPost = r.kind() == Kind.VM_ACTION;
+        if (isPost != req.method.equals("POST") || !isPost && !req.isRead()) {
+            return EmulatorResponse.armError(405, "MethodNotAllowed", "The requested resource does not support "
+                    + "http method '" + req.method + "'.");
+        }
+        return switch (r.kind()) {
+            case VM_GET -> withVm(r, v -> EmulatorResponse.json(200, Resources.vm(v,
+                    "instanceView".equalsIgnoreCase(req.param("$expand")))));
+            case VM_INSTANCE_VIEW -> withVm(r, v -> EmulatorResponse.json(200, Resources.instanceView(v)));
+            case VM_ACTION -> action(req, r);
+            case VM_LIST -> {
+                if (!cloud.resourceGroupExists(r.subscription(), r.resourceGroup())) {
+                    yield resourceGroupNotFound(r.resourceGroup());
+                }
+                yield page(req, cloud.visible(r.subscription(), r.resourceGroup()), v -> Resources.vm(v, false));
+            }
+            case VM_LIST_ALL -> {
+                boolean statusOnly = "true".equalsIgnoreCase(req.param("statusOnly"));
+                yield page(req, cloud.visible(r.subscription(), null),
+                        statusOnly ? Resources::vmStatusOnly : v -> Resources.vm(v, false));
+            }
+            case NIC_LIST -> {
+                if (!cloud.resourceGroupExists(r.subscription(), r.resourceGroup())) {
+                    yield resourceGroupNotFound(r.resourceGroup());
+                }
+                yield page(req, cloud.visible(r.subscription(), r.resourceGroup()), Resources::nic);
+            }
+            case NIC_GET -> {
+                EmulatedVm vm = cloud.findByNic(r.subscription(), r.resourceGroup(), r.name());
+                if (vm == null || vm.isMissing()) {
+                    yield notFound(r, "Microsoft.Network/networkInterfaces");
+                }
+                yield EmulatorResponse.json(200, Resources.nic(vm.view()));
+            }
+            case OPERATION -> operation(req, r);
+            default -> unknownRoute(req, r);
+        };
+    }
+
+    private EmulatorResponse withVm(Route r, Function<EmulatedVm.View, EmulatorResponse> f) {
+        EmulatedVm vm = cloud.find(r.subscription(), r.resourceGroup(), r.name());
+        if (vm == null || vm.isMissing()) {
+            return notFound(r, "Microsoft.Compute/virtualMachines");
+        }
+        return f.apply(vm.view());
+    }
+
+    private EmulatorResponse action(EmulatorRequest req, Route r) {
+        Operation.Action action = Operation.Action.byPathName(r.segment());
+        if (action == null) {
+            return unknownRoute(req, r);
+        }
+        EmulatedVm vm = cloud.find(r.subscription(), r.resourceGroup(), r.name());
+        if (vm == null || vm.isMissing()) {
+            return notFound(r, "Microsoft.Compute/virtualMachines");
+        }
+        EmulatedVm.Begin b = vm.begin(action);
+        if (b.conflict() != null) {
+            return EmulatorResponse.armError(409, "OperationNotAllowed", b.conflict())
+                    .header("x-ms-failure-cause", "service");
+        }
+        String url = operationUrl(req, vm.subscriptionId(), vm.location(), b.operation().id);
+        return EmulatorResponse.empty(202)
+                .header("Azure-AsyncOperation", url)
+                .header("Location", url + "&monitor=true")
+                .header("Azure-AsyncNotification", "Enabled")
+                .header("Retry-After", Integer.toString(settings.retryAfterSeconds));
+    }
+
+    private static String operationUrl(EmulatorRequest req, String sub, String location, String opId) {
+        return req.baseUrl() + "subscriptions/" + sub + "/providers/Microsoft.Compute/locations/" + location
+                + "/operations/" + opId + "?p=" + opId + "&api-version=" + apiVersion(req);
+    }
+
+    private EmulatorResponse operation(EmulatorRequest req, Route r) {
+        Operation op = cloud.operation(r.name());
+        if (op == null || !op.vm.subscriptionId().equalsIgnoreCase(r.subscription())) {
+            return EmulatorResponse.armError(404, "OperationNotFound", "The operation '" + r.name()
+                    + "' could not be found.");
+        }
+        Operation.View v = op.view();
+        boolean monitor = "true".equalsIgnoreCase(req.param("monitor"));
+        String retry = Integer.toString(settings.retryAfterSeconds);
+        if (!monitor) {
+            EmulatorResponse resp = EmulatorResponse.json(200, Resources.operation(v));
+            if (v.status() == Operation.Status.IN_PROGRESS) {
+                resp.header("Retry-After", retry);
+            }
+            return resp;
+        }
+        return switch (v.status()) {
+            case IN_PROGRESS -> EmulatorResponse.empty(202)
+                    .header("Location", req.baseUrl() + req.path.substring(1) + "?" + req.query)
+                    .header("Retry-After", retry);
+            case SUCCEEDED -> EmulatorResponse.empty(200);
+            default -> EmulatorResponse.armError(FailureMessages.httpStatus(v.errorCode()),
+                    v.errorCode() == null ? "Canceled" : v.errorCode(),
+                    v.errorMessage() == null ? "The operation was canceled." : v.errorMessage());
+        };
+    }
+
+    /** One page of a list, with an absolute {@code nextLink} carrying a {@code $skiptoken}. */
+    private EmulatorResponse page(EmulatorRequest req, List<EmulatedVm> all,
+            Function<EmulatedVm.View, ObjectNode> render) {
+        int offset = 0;
+        String token = req.param("$skiptoken");
+        if (token != null) {
+            try {
+                String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+                if (!decoded.startsWith("offset:")) {
+                    throw new IllegalArgumentException(decoded);
+                }
+                offset = Integer.parseInt(decoded.substring("offset:".length()));
+            } catch (IllegalArgumentException e) {
+                return EmulatorResponse.armError(400, "InvalidSkipToken", "The skip token '" + token
+                        + "' is invalid.");
+            }
+        }
+        int size = Math.max(1, settings.pageSize);
+        int end = Math.min(all.size(), offset + size);
+        ObjectNode body = Json.object();
+        ArrayNode value = body.putArray("value");
+        for (int i = offset; i < end; i++) {
+            value.add(render.apply(all.get(i).view()));
+        }
+        if (end < all.size()) {
+            StringBuilder next = new StringBuilder(req.baseUrl()).append(req.path.substring(1)).append('?');
+            List<String> params = new ArrayList<>();
+            req.params.forEach((k, v) -> {
+                if (!k.equals("$skiptoken")) {
+                    params.add(encode(k) + "=" + encode(v));
+                }
+            });
+            if (!req.params.containsKey("api-version")) {
+                params.add("api-version=" + DEFAULT_API_VERSION);
+            }
+            params.add("$skiptoken=" + Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(("offset:" + end).getBytes(StandardCharsets.UTF_8)));
+            next.append(String.join("&", params));
+            body.put("nextLink", next.toString());
+        }
+        return EmulatorResponse.json(200, body);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("%24", "$");
+    }
+
+    private EmulatorResponse notFound(Route r, String type) {
+        if (!cloud.resourceGroupExists(r.subscription(), r.resourceGroup())) {
+            return resourceGroupNotFound(r.resourceGroup());
+        }
+        return EmulatorResponse.armError(404, "ResourceNotFound", "The Resource '" + type + "/" + r.name()
+                        + "' under resource group '" + r.resourceGroup() + "' was not found. For more details please "
+                        + "go to https://aka.ms/ARMResourceNotFoundFix")
+                .header("x-ms-failure-cause", "gateway");
+    }
+
+    private static EmulatorResponse resourceGroupNotFound(String rg) {
+        return EmulatorResponse.armError(404, "ResourceGroupNotFound", "Resource group '" + rg
+                + "' could not be found.").header("x-ms-failure-cause", "gateway");
+    }
+
+    private static EmulatorResponse unknownRoute(EmulatorRequest req, Route r) {
+        return EmulatorResponse.armError(404, "InvalidResourceType", "The ARM emulator does not implement "
+                + req.method + " " + req.path + " (api-version " + apiVersion(req) + ").")
+                .header("x-ms-failure-cause", "gateway");
+    }
+
+    static String apiVersion(EmulatorRequest req) {
+        String v = req.param("api-version");
+        return v == null || v.isBlank() ? DEFAULT_API_VERSION : v;
+    }
+
+    static String lower(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+}

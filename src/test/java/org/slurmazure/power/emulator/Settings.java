@@ -1,0 +1,39 @@
+package org.slurmazure.power.emulator;
+
+import java.time.Duration;
+
+/** The emulator's settings; the volatile ones can change while it runs (Java API, admin API). */
+final class Settings {
+    final String subscriptionId;
+    final String tenantId;
+    final String clientId;
+    final boolean enforceClientId;
+    final String clientSecret;
+    final boolean enforceClientSecret;
+    final String defaultResourceGroup;
+    final String defaultLocation;
+    final Duration tokenLifetime;
+
+    volatile Duration latency;
+    volatile Duration lroDuration;
+    volatile int retryAfterSeconds;
+    volatile int pageSize;
+    volatile boolean lenientAuth;
+
+    Settings(ArmEmulator.Builder b) {
+        this.subscriptionId = b.subscriptionId;
+        this.tenantId = b.tenantId;
+        this.clientId = b.clientId;
+        this.enforceClientId = b.enforceClientId;
+        this.clientSecret = b.clientSecret;
+        this.enforceClientSecret = b.enforceClientSecret;
+        this.defaultResourceGroup = b.resourceGroup;
+        this.defaultLocation = b.location;
+        this.tokenLifetime = b.tokenLifetime;
+        this.latency = b.latency;
+        this.lroDuration = b.lroDuration;
+        this.retryAfterSeconds = b.retryAfterSeconds;
+        this.pageSize = b.pageSize;
+        this.lenientAuth = b.lenientAuth;
+    }
+}

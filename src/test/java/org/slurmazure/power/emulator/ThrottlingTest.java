@@ -1,0 +1,153 @@
+package org.slurmazure.power.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ThrottlingTest {
+    private static final String API = "?api-version=2025-04-01";
+
+    @Test
+    void aBucketRefillsContinuouslyAndSaysWhenTheNextTokenComes() {
+        AtomicLong now = new AtomicLong(0);
+        TokenBucket b = new TokenBucket(ThrottleSettings.Bucket.perMinute(2, 4), now.get());
+
+        assertTrue(b.hasToken());
+        b.take();
+        b.take();
+        assertFalse(b.hasToken());
+        assertEquals(15, b.secondsUntilToken(), "4/min = one token every 15 s");
+
+        now.addAndGet(10_000_000_000L);
+        b.refill(now.get());
+        assertFalse(b.hasToken());
+        assertEquals(5, b.secondsUntilToken());
+
+        now.addAndGet(5_000_000_000L);
+        b.refill(now.get());
+        assertTrue(b.hasToken());
+        now.addAndGet(3_600_000_000_000L);
+        b.refill(now.get());
+        assertEquals(2, b.remaining(), "never more than the burst");
+    }
+
+    @Test
+    void theThrottlerTakesFromArmThenFromComputeBuckets() {
+        AtomicLong now = new AtomicLong(1);
+        ThrottleSettings s = ThrottleSettings.none()
+                .with(ThrottleSettings.Policy.ARM_WRITES, ThrottleSettings.Bucket.perSecond(3, 1))
+                .with(ThrottleSettings.Policy.START_PER_VM, ThrottleSettings.Bucket.perMinute(2, 4));
+        Throttler t = new Throttler(s, now::get);
+        List<ThrottleSettings.Policy> start = List.of(ThrottleSettings.Policy.START,
+                ThrottleSettings.Policy.START_PER_VM);
+
+        Throttler.Decision first = t.acquire("sub", true, start, "vm1");
+        Throttler.Decision second = t.acquire("sub", true, start, "vm1");
+        Throttler.Decision third = t.acquire("sub", true, start, "vm1");
+        Throttler.Decision otherVm = t.acquire("sub", true, start, "vm2");
+
+        assertNull(first.rejection);
+        assertEquals("2", first.headers.get(Throttler.REMAINING_WRITES));
+        assertEquals("Microsoft.Compute/StartVMResource3Min;1", first.headers.get(Throttler.REMAINING_RESOURCE));
+        assertNull(second.rejection);
+        assertEquals(429, third.rejection.status, "the VM's bucket is empty");
+        assertEquals("15", third.rejection.headers.get("Retry-After"));
+        assertEquals(429, otherVm.rejection.status, "the ARM write bucket is empty now");
+        assertEquals("1", otherVm.rejection.headers.get("Retry-After"));
+        assertEquals(2, t.throttledCount());
+    }
+
+    @Test
+    void theAzurePresetHasThePublicCloudNumbers() {
+        ThrottleSettings a = ThrottleSettings.azure();
+
+        assertEquals(new ThrottleSettings.Bucket(200, 10), a.bucket(ThrottleSettings.Policy.ARM_WRITES));
+        assertEquals(new ThrottleSettings.Bucket(250, 25), a.bucket(ThrottleSettings.Policy.ARM_READS));
+        assertEquals("1500+500/min", a.bucket(ThrottleSettings.Policy.START).toString());
+        assertEquals("12+4/min", a.bucket(ThrottleSettings.Policy.DEALLOCATE_PER_VM).toString());
+        assertEquals("15000+5000/min", a.bucket(ThrottleSettings.Policy.GET_OPERATION).toString());
+        assertEquals("900+300/min", a.bucket(ThrottleSettings.Policy.HIGH_COST_LIST).toString());
+        assertFalse(ThrottleSettings.none().enabled());
+        assertEquals(ThrottleSettings.Bucket.parse("12+4/m"), a.bucket(ThrottleSettings.Policy.START_PER_VM));
+        assertNull(a.with("getOperation=off").bucket(ThrottleSettings.Policy.GET_OPERATION));
+        assertThrows(IllegalArgumentException.class, () -> ThrottleSettings.Bucket.parse("12 per minute"));
+        assertThrows(IllegalArgumentException.class, () -> a.with("nosuch=1+1/s"));
+    }
+
+    @Test
+    void anEmptyWriteBucketAnswers429WithRetryAfterAndRecovers() throws Exception {
+        ThrottleSettings s = ThrottleSettings.none()
+                .with(ThrottleSettings.Policy.ARM_WRITES, ThrottleSettings.Bucket.perSecond(2, 2));
+        try (ArmEmulator emu = ArmEmulator.builder().generate("azc[1-3]").lroDuration(java.time.Duration.ZERO)
+                .throttle(s).start()) {
+            EmuClient c = new EmuClient(emu);
+
+            EmuClient.Resp a = c.post(c.vmPath("azc1") + "/start" + API);
+            EmuClient.Resp b = c.post(c.vmPath("azc2") + "/start" + API);
+            EmuClient.Resp refused = c.post(c.vmPath("azc3") + "/start" + API);
+
+            assertEquals(202, a.status());
+            assertEquals("1", a.header(Throttler.REMAINING_WRITES));
+            assertEquals(202, b.status());
+            assertEquals(429, refused.status());
+            assertEquals("TooManyRequests", refused.errorCode());
+            assertEquals("1", refused.header("Retry-After"));
+            assertEquals("0", refused.header(Throttler.REMAINING_WRITES));
+            assertEquals(1, emu.throttledCount());
+            assertEquals(0, emu.vm("azc3").startCount());
+
+            Thread.sleep(1000);
+            assertEquals(202, c.post(c.vmPath("azc3") + "/start" + API).status());
+            assertEquals(null, c.get(c.vmPath("azc3") + API).header(Throttler.REMAINING_READS),
+                    "reads are not throttled here");
+        }
+    }
+
+    @Test
+    void readsIncludingPollsCountAgainstTheReadBucket() throws Exception {
+        ThrottleSettings s = ThrottleSettings.azure()
+                .with(ThrottleSettings.Policy.ARM_READS, ThrottleSettings.Bucket.perMinute(3, 1));
+        try (ArmEmulator emu = ArmEmulator.builder().vm(VmSpec.of("azc1")).throttle(s).start()) {
+            EmuClient c = new EmuClient(emu);
+            EmuClient.Resp start = c.post(c.vmPath("azc1") + "/start" + API);
+
+            EmuClient.Resp poll = c.get(start.header("Azure-AsyncOperation"));
+            EmuClient.Resp get1 = c.get(c.vmPath("azc1") + API);
+            EmuClient.Resp get2 = c.get(c.vmPath("azc1") + API);
+            EmuClient.Resp refused = c.get(c.vmPath("azc1") + API);
+
+            assertEquals(200, poll.status());
+            assertEquals("2", poll.header(Throttler.REMAINING_READS));
+            assertEquals("Microsoft.Compute/GetOperation3Min;14999", poll.header(Throttler.REMAINING_RESOURCE));
+            assertTrue(start.header(Throttler.REMAINING_RESOURCE).startsWith("Microsoft.Compute/StartVM3Min;1499,"
+                    + "Microsoft.Compute/StartVMResource3Min;11"), start.header(Throttler.REMAINING_RESOURCE));
+            assertEquals("1", get1.header(Throttler.REMAINING_READS));
+            assertEquals(200, get2.status());
+            assertEquals(429, refused.status());
+            assertEquals("60", refused.header("Retry-After"), "1/min: the next token comes in 60 s");
+            assertEquals(1, emu.statusCount(429));
+        }
+    }
+
+    @Test
+    void theThrottleCanBeChangedWhileRunning() throws IOException {
+        try (ArmEmulator emu = ArmEmulator.builder().vm(VmSpec.of("azc1")).start()) {
+            EmuClient c = new EmuClient(emu);
+            emu.throttle(ThrottleSettings.none().with("armReads=1+1/min"));
+
+            assertEquals(200, c.get(c.vmPath("azc1") + API).status());
+            assertEquals(429, c.get(c.vmPath("azc1") + API).status());
+            assertEquals(0, emu.remainingTokens(ThrottleSettings.Policy.ARM_READS));
+
+            emu.throttle(ThrottleSettings.none());
+            assertEquals(200, c.get(c.vmPath("azc1") + API).status());
+        }
+    }
+}

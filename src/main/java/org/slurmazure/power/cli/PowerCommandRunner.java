@@ -48,7 +48,8 @@ final class PowerCommandRunner {
 
     int run(PowerMode mode, String hostlist) {
         PrintWriter out = spec.commandLine().getOut();
-        String resumeFile = mode == PowerMode.RESUME ? System.getenv("SLURM_RESUME_FILE") : null;
+        String resumeFile = mode != PowerMode.RESUME ? null
+                : options.resumeFile != null ? options.resumeFile.toString() : System.getenv(ResumeFile.ENV);
         String resumeJson = null;
         String resumeFileProblem = null;
         if (resumeFile != null) {

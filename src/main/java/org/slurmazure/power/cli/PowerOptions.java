@@ -11,4 +11,8 @@ public final class PowerOptions {
     @Option(names = "--offline", description = "With --dry-run: do not read from Azure either (plan from the "
             + "configuration alone).")
     boolean offline;
+
+    @Option(names = "--resume-file", paramLabel = "FILE", description = "resume: the SLURM_RESUME_FILE to read "
+            + "(default: $SLURM_RESUME_FILE, which slurmctld sets); e.g. to replay a saved one by hand.")
+    java.nio.file.Path resumeFile;
 }

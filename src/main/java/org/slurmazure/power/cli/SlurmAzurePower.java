@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 ResumeCommand.class,
                 SuspendCommand.class,
                 ResumeFailCommand.class,
+                HostlistCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footerHeading = "%nExit codes:%n",

@@ -197,6 +197,10 @@ public final class PowerRun {
         } else {
             LOG.error("node={} vm={} action={} result=failed class={} duration={} jobs={} detail=\"{}\"", o.node(), vm,
                     o.action(), o.failure().label(), seconds, jobs, o.detail());
+            if (mode != PowerMode.RESUME && o.vm() != null && o.failure() != FailureClass.NOT_TAGGED) {
+                LOG.error("node={}: VM {} may still be running (and billing): not deallocated", o.node(),
+                        o.vm().resourceId());
+            }
         }
         out.printf("%-16s %-8s %s%n", o.node(), o.ok() ? "ok" : "FAILED",
                 o.ok() ? o.detail() + (o.privateIp() == null ? "" : " " + o.privateIp()) : o.slurmReason());

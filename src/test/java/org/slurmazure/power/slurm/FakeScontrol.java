@@ -14,7 +14,7 @@ import java.util.List;
  * The recording scontrol of {@code src/test/resources/slurm/fake-scontrol.sh}, installed in a test's directory. It
  * records every call's arguments exactly and can be told to fail or hang.
  */
-final class FakeScontrol {
+public final class FakeScontrol {
     private final Path dir;
     private final Path program;
 
@@ -23,7 +23,7 @@ final class FakeScontrol {
         this.program = dir.resolve("scontrol");
     }
 
-    static FakeScontrol install(Path dir) throws IOException {
+    public static FakeScontrol install(Path dir) throws IOException {
         FakeScontrol fake = new FakeScontrol(dir);
         try (InputStream in = FakeScontrol.class.getResourceAsStream("/slurm/fake-scontrol.sh")) {
             if (in == null) {
@@ -35,19 +35,19 @@ final class FakeScontrol {
         return fake;
     }
 
-    Path path() {
+    public Path path() {
         return program;
     }
 
     /** Every call whose arguments contain {@code substring} prints {@code stderrLine} and exits with {@code exit}. */
-    FakeScontrol failWhen(String substring, int exit, String stderrLine) throws IOException {
+    public FakeScontrol failWhen(String substring, int exit, String stderrLine) throws IOException {
         Files.writeString(dir.resolve("rules"), substring + "\t" + exit + "\t" + stderrLine + "\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return this;
     }
 
     /** Every call hangs (until killed). */
-    FakeScontrol hang() throws IOException {
+    public FakeScontrol hang() throws IOException {
         Files.writeString(dir.resolve("hang"), "");
         return this;
     }
@@ -59,7 +59,7 @@ final class FakeScontrol {
     }
 
     /** The arguments of each call so far (without the program name), in call order. */
-    List<List<String>> calls() throws IOException {
+    public List<List<String>> calls() throws IOException {
         Path log = dir.resolve("scontrol.calls");
         List<List<String>> calls = new ArrayList<>();
         if (!Files.exists(log)) {

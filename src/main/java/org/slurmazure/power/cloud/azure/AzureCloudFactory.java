@@ -8,7 +8,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 
-import com.azure.core.credential.TokenCredential;
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
@@ -38,10 +37,20 @@ public final class AzureCloudFactory {
     private AzureCloudFactory() {
     }
 
+    /**
+     * Builds the client and takes a token (bounded by twice the request timeout), so that a credential problem is
+     * reported once, up front.
+     */
     public static AzureCloudVms create(AzureConnection settings, String userAgentVersion)
             throws IOException, GeneralSecurityException {
         HttpClient http = httpClient(settings);
-        TokenCredential credential = Credentials.build(settings, http);
+        PrefetchedCredential credential = new PrefetchedCredential(Credentials.build(settings, http));
+        try {
+            credential.prefetch(scope(settings.audience()), settings.requestTimeout().multipliedBy(2));
+        } catch (PrefetchedCredential.CredentialException e) {
+            throw new GeneralSecurityException(settings.credential().type().name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', '-') + " credential: " + e.getMessage(), e);
+        }
         ThrottleGate gate = new ThrottleGate(settings.concurrency());
         HttpPipeline pipeline = new HttpPipelineBuilder()
                 .httpClient(http)

@@ -1,0 +1,385 @@
+package org.slurmazure.power.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slurmazure.power.emulator.PowerState;
+import org.slurmazure.power.emulator.FaultRule;
+import org.slurmazure.power.emulator.VmSpec;
+
+/**
+ * The three power programs, in-process through the real command line, against the ARM emulator over HTTPS with
+ * the real Azure SDK and credential, and a recording fake scontrol. One behaviour per test: the node outcome, the
+ * power_save.log line and the exact scontrol calls.
+ */
+class PowerProgramsTest {
+    @TempDir
+    Path dir;
+
+    private static List<String> update(String... args) {
+        List<String> call = new java.util.ArrayList<>(List.of("update"));
+        call.addAll(List.of(args));
+        return call;
+    }
+
+    @Test
+    void resumeStartsTheVmsSetsTheirAddressesAndLogsTheJobs() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2))) {
+            Path resumeFile = dir.resolve("resume.json");
+            Files.writeString(resumeFile, "{\"all_nodes_resume\":\"azc[001-002]\",\"jobs\":[{\"job_id\":140814,"
+                    + "\"nodes_resume\":\"azc[001-002]\",\"nodes_alloc\":\"azc[001-002],onprem1\",\"partition\":\"burst\","
+                    + "\"some_future_key\":{\"x\":1}}],\"another_unknown\":true}");
+
+            PowerTestBed.Run run = bed.run("resume", "azc[001-002]", "--resume-file", resumeFile.toString());
+
+            assertEquals(0, run.exit(), run.err() + run.out());
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc002").powerState());
+            String ip1 = bed.emulator.vm("azc001").privateIp();
+            String ip2 = bed.emulator.vm("azc002").privateIp();
+            List<List<String>> calls = bed.scontrolCalls();
+            assertEquals(1, calls.size(), calls.toString());
+            List<String> call = calls.get(0);
+            assertEquals("update", call.get(0));
+            // The batch holds both nodes, in the order they finished.
+            boolean order12 = call.get(1).equals("nodename=azc001,azc002");
+            assertEquals(order12 ? update("nodename=azc001,azc002", "nodeaddr=" + ip1 + "," + ip2,
+                    "nodehostname=azc001,azc002") : update("nodename=azc002,azc001", "nodeaddr=" + ip2 + "," + ip1,
+                    "nodehostname=azc002,azc001"), call);
+            String log = bed.log();
+            assertTrue(log.contains("invoked Resume slurm-azure-power resume azc[001-002]"), log);
+            assertTrue(log.contains("node=azc001 vm=hpc1-burst/azc001 action=start result=ok state=deallocated->running ip="
+                    + ip1), log);
+            assertTrue(log.contains("jobs=140814"), log);
+            assertTrue(log.contains("summary: resume 2 nodes: 2 ok, 0 failed"), log);
+        }
+    }
+
+    @Test
+    void resumeOfARunningVmSendsNoStart() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING)))) {
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(0, run.exit(), run.err());
+            assertEquals(0, bed.posts("azc001", "start"));
+            assertTrue(bed.log().contains("node=azc001 vm=hpc1-burst/azc001 action=none result=ok state=running->running"));
+        }
+    }
+
+    @Test
+    void allocationFailedMarksTheNodeDownWithTheCapacityClassAndLeavesTheVmDeallocated() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").startFailure(VmSpec.ALLOCATION_FAILED))
+                .vm(PowerTestBed.vm("azc002")))) {
+            PowerTestBed.Run run = bed.run("resume", "azc[001-002]");
+
+            assertEquals(1, run.exit());
+            assertEquals(PowerState.DEALLOCATED, bed.emulator.vm("azc001").powerState());
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc002").powerState());
+            List<String> down = bed.scontrolCalls().stream().filter(c -> c.contains("state=down")).findFirst()
+                    .orElseThrow();
+            assertEquals("nodename=azc001", down.get(1));
+            assertTrue(down.get(3).startsWith("reason=azure: capacity: AllocationFailed: "), down.toString());
+            assertTrue(bed.log().contains("node=azc001 vm=hpc1-burst/azc001 action=start result=failed class=capacity"),
+                    bed.log());
+        }
+    }
+
+    @Test
+    void quotaErrorIsClassifiedAsQuota() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").startFailure(VmSpec.QUOTA_EXCEEDED)))) {
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(1, run.exit());
+            assertTrue(bed.log().contains("result=failed class=quota"), bed.log());
+            assertTrue(bed.scontrolCalls().get(0).get(3).startsWith("reason=azure: quota: OperationNotAllowed"));
+        }
+    }
+
+    @Test
+    void missingVmIsNotFoundAndTheOtherNodesProceed() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            PowerTestBed.Run run = bed.run("resume", "azc[001-002]");
+
+            assertEquals(1, run.exit());
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
+            assertTrue(bed.log().contains("node=azc002 vm=hpc1-burst/azc002 action=none result=failed class=not-found"),
+                    bed.log());
+            assertTrue(bed.scontrolCalls().stream().anyMatch(c -> c.equals(update("nodename=azc002", "state=down",
+                    c.get(3))) && c.get(3).startsWith("reason=azure: not-found: ResourceNotFound")));
+        }
+    }
+
+    @Test
+    void untaggedVmIsNeverStartedAndFailsWithAReason() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(VmSpec.of("azc001").resourceGroup("hpc1-burst").tag("slurm-cluster", "other")))) {
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(1, run.exit());
+            assertEquals(0, bed.posts("azc001", "start"));
+            assertEquals(0, bed.emulator.count("POST", "/virtualMachines/"));
+            assertTrue(bed.scontrolCalls().get(0).get(3).startsWith("reason=azure: not-tagged: "));
+        }
+    }
+
+    @Test
+    void nodeOutsideEveryGroupFailsAloneAndTheRestProceed() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            PowerTestBed.Run run = bed.run("resume", "azc001,gpu7");
+
+            assertEquals(1, run.exit());
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
+            assertTrue(bed.log().contains("node=gpu7 vm=- action=none result=failed class=no-group"), bed.log());
+            assertTrue(bed.scontrolCalls().stream().anyMatch(c -> c.get(1).equals("nodename=gpu7")
+                    && c.get(3).startsWith("reason=azure: no-group: ")));
+        }
+    }
+
+    @Test
+    void throttledStartIsRetriedAfterRetryAfterAndSucceeds() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2))) {
+            bed.emulator.addFault(FaultRule.on("POST", "/start$").status(429).retryAfter(1).times(2));
+
+            PowerTestBed.Run run = bed.run("resume", "azc[001-002]");
+
+            assertEquals(0, run.exit(), run.out());
+            assertEquals(2, bed.emulator.statusCount(429));
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc002").powerState());
+        }
+    }
+
+    @Test
+    void serverErrorsAndConnectionResetsAreRetried() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            bed.emulator.addFault(FaultRule.on("GET", "/virtualMachines/azc001$").status(503).times(1));
+            bed.emulator.addFault(FaultRule.on("POST", "/start$").status(500).times(1));
+            bed.emulator.addFault(FaultRule.on("GET", "/networkInterfaces/").connectionReset().times(1));
+
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(0, run.exit(), run.out() + bed.log());
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
+            assertEquals(1, bed.emulator.statusCount(503));
+        }
+    }
+
+    @Test
+    void aResponseSlowerThanTheRequestTimeoutIsRetried() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1),
+                "limits: { resumeDeadline: 30s, requestTimeout: 1s }\n")) {
+            bed.emulator.addFault(FaultRule.on("GET", "/virtualMachines/azc001$").delay(Duration.ofSeconds(3)).times(1));
+
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(0, run.exit(), run.out() + bed.log());
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
+        }
+    }
+
+    @Test
+    void tokenEndpointFailureFailsEveryNodeAsAuthWithExit3() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2),
+                "limits: { resumeDeadline: 20s, requestTimeout: 5s }\n")) {
+            bed.emulator.failTokenRequests(500, 1000);
+
+            PowerTestBed.Run run = bed.run("resume", "azc[001-002]");
+
+            assertEquals(ExitCode.CONFIG_ERROR, run.exit(), run.out() + bed.log());
+            assertEquals(0, bed.emulator.count("POST", "/start$"));
+            assertTrue(bed.log().contains("node=azc001 vm=hpc1-burst/azc001 action=none result=failed class=auth"),
+                    bed.log());
+            List<String> down = bed.scontrolCalls().get(0);
+            assertTrue(down.contains("state=down") && down.get(3).startsWith("reason=azure: auth: "), down.toString());
+        }
+    }
+
+    @Test
+    void startThatNeverFinishesTimesOutIsMarkedDownAndIsDeallocated() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").startHangs(true)),
+                "limits: { resumeDeadline: 6s, requestTimeout: 2s }\n")) {
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(1, run.exit());
+            assertTrue(bed.log().contains("result=failed class=timeout"), bed.log());
+            assertEquals(1, bed.posts("azc001", "deallocate"));
+            assertTrue(bed.scontrolCalls().get(0).get(3).startsWith("reason=azure: timeout: "));
+        }
+    }
+
+    @Test
+    void missingScontrolIsLoggedAndTheExitCodeSaysSo() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            Files.delete(bed.scontrol.path());
+
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(1, run.exit());
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
+            assertTrue(bed.log().contains("scontrol not found at " + bed.scontrol.path()), bed.log());
+            assertTrue(bed.log().contains("set NodeAddr of [azc001="), bed.log());
+        }
+    }
+
+    @Test
+    void failingScontrolIsLoggedWithTheNodes() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            bed.scontrol.failWhen("nodeaddr=", 1, "slurm_update error: Unable to contact slurm controller");
+
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(1, run.exit());
+            assertTrue(bed.log().contains("FAILED: "), bed.log());
+            assertTrue(bed.log().contains("Unable to contact slurm controller"), bed.log());
+        }
+    }
+
+    @Test
+    void unreadableResumeFileIsAWarningAndTheNodesStillResume() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            Path broken = dir.resolve("resume.json");
+            Files.writeString(broken, "{\"jobs\":[{\"job_id\":");
+
+            PowerTestBed.Run missing = bed.run("resume", "azc001", "--resume-file", dir.resolve("gone").toString());
+            PowerTestBed.Run malformed = bed.run("resume", "azc001", "--resume-file", broken.toString());
+
+            assertEquals(0, missing.exit());
+            assertEquals(0, malformed.exit());
+            String log = bed.log();
+            assertTrue(log.contains("WARN") && log.contains("cannot read SLURM_RESUME_FILE " + dir.resolve("gone")), log);
+            assertTrue(log.contains("is unusable"), log);
+        }
+    }
+
+    @Test
+    void overlappingInvocationsDoNotStartAVmTwice() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(3))) {
+            ExecutorService two = Executors.newFixedThreadPool(2);
+            Future<PowerTestBed.Run> a = two.submit(() -> bed.run("resume", "azc[001-003]"));
+            Future<PowerTestBed.Run> b = two.submit(() -> bed.run("resume", "azc[001-003]"));
+
+            assertEquals(0, a.get().exit(), a.get().out());
+            assertEquals(0, b.get().exit(), b.get().out());
+            two.shutdown();
+            for (String vm : List.of("azc001", "azc002", "azc003")) {
+                assertEquals(1, bed.emulator.vm(vm).startCount(), vm);
+            }
+        }
+    }
+
+    @Test
+    void suspendDeallocatesAndAnAlreadyDeallocatedVmIsSuccess() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING))
+                .vm(PowerTestBed.vm("azc002")))) {
+            PowerTestBed.Run run = bed.run("suspend", "azc[001-002]");
+
+            assertEquals(0, run.exit(), run.out());
+            assertEquals(PowerState.DEALLOCATED, bed.emulator.vm("azc001").powerState());
+            assertEquals(1, bed.posts("azc001", "deallocate"));
+            assertEquals(0, bed.posts("azc002", "deallocate"));
+            assertEquals(0, bed.emulator.count("POST", "/powerOff$"));
+            assertEquals(List.of(), bed.scontrolCalls());
+            assertTrue(bed.log().contains("invoked Suspend"));
+        }
+    }
+
+    @Test
+    void suspendThatCannotDeallocateLogsTheVmIdAtError() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING).deallocateHangs(true)),
+                "limits: { suspendDeadline: 5s, requestTimeout: 2s }\n")) {
+            PowerTestBed.Run run = bed.run("suspend", "azc001");
+
+            assertEquals(1, run.exit());
+            String log = bed.log();
+            assertTrue(log.contains("ERROR") && log.contains("class=timeout"), log);
+            assertTrue(log.contains(bed.emulator.vm("azc001").resourceId()), log);
+        }
+    }
+
+    @Test
+    void resumeFailDeallocatesThenReturnsTheNodesToService() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING))
+                .vm(PowerTestBed.vm("azc002")))) {
+            PowerTestBed.Run run = bed.run("resume-fail", "azc[001-002]");
+
+            assertEquals(0, run.exit(), run.out());
+            assertEquals(PowerState.DEALLOCATED, bed.emulator.vm("azc001").powerState());
+            // Batched as outcomes arrive: one call, or one per flush.
+            List<String> resumed = new java.util.ArrayList<>();
+            for (List<String> call : bed.scontrolCalls()) {
+                assertEquals("state=resume", call.get(2), call.toString());
+                resumed.addAll(List.of(call.get(1).substring("nodename=".length()).split(",")));
+            }
+            java.util.Collections.sort(resumed);
+            assertEquals(List.of("azc001", "azc002"), resumed);
+            assertTrue(bed.log().contains("invoked ResumeFail"));
+        }
+    }
+
+    @Test
+    void dryRunPrintsThePlanAndWritesNothing() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING))
+                .vm(PowerTestBed.vm("azc002")))) {
+            PowerTestBed.Run run = bed.run("resume", "azc[001-002]", "--dry-run");
+            PowerTestBed.Run offline = bed.run("suspend", "azc[001-002]", "--dry-run", "--offline");
+
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.out().matches("(?s).*azc001\\s+azc001\\s+hpc1-burst\\s+running\\s+none \\(already running\\).*"),
+                    run.out());
+            assertTrue(run.out().matches("(?s).*azc002\\s+azc002\\s+hpc1-burst\\s+deallocated\\s+start.*"), run.out());
+            assertEquals(0, offline.exit());
+            assertTrue(offline.out().contains("deallocate unless deallocated"));
+            assertEquals(0, bed.emulator.count("POST", "/virtualMachines/"));
+            assertEquals(2, bed.emulator.count("GET", "/virtualMachines/"), "only the dry run (not offline) read");
+            assertEquals(List.of(), bed.scontrolCalls());
+            assertFalse(Files.exists(bed.log), "a dry run writes no power_save.log");
+        }
+    }
+
+    @Test
+    void invalidHostlistExits2WithOneLine() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0))) {
+            PowerTestBed.Run run = bed.run("resume", "azc[3-1]");
+
+            assertEquals(ExitCode.INVALID_INPUT, run.exit());
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertTrue(run.err().contains("invalid hostlist \"azc[3-1]\""), run.err());
+            assertTrue(bed.log().contains("nothing done"));
+        }
+    }
+
+    @Test
+    void noSecretReachesTheLogEvenAtDebug() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1), "log: { file: "
+                + dir.resolve("power_save.log") + ", level: DEBUG }\n")) {
+            bed.emulator.failTokenRequests(400, 1);
+            bed.run("resume", "azc001", "--verbose");
+            bed.run("suspend", "azc001", "--verbose");
+
+            String log = bed.log();
+            assertTrue(log.contains("DEBUG") || log.contains("INFO"), log);
+            assertFalse(log.contains(PowerTestBed.SECRET), "the client secret leaked");
+            assertFalse(log.contains(bed.emulator.issueToken().substring(0, 8)), "a token leaked");
+            assertFalse(log.toLowerCase().contains("bearer "), "an Authorization header leaked");
+        }
+    }
+}

@@ -24,7 +24,10 @@ package org.slurmazure.power.hostlist;
  * brackets is an error (Slurm silently turns it into 18446744073709551615); a bracket that is not balanced
  * ({@code c1-3]}, {@code c[[1-3]}, {@code c[1-3]]}) is always an error (Slurm turns some of these into names with
  * brackets); an error in any bracket group is an error of the whole expression (Slurm logs errors of the first
- * groups of a token with three or more groups and goes on without those names).
+ * groups of a token with three or more groups and goes on without those names); more than {@value #MAX_RANGE} values
+ * in such a first group is an error too (Slurm silently drops names); names are always returned verbatim (Slurm
+ * merges a name such as {@code "a\rb1"} into the range of {@code ab2}, whose prefix it finds equal because its
+ * natural comparison skips white space).
  */
 final class HostlistParser {
     /** Most hosts in one range of a bracket group, and most values of a bracket group before the last. */

@@ -1,0 +1,559 @@
+package org.slurmazure.power.e2e;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A private Slurm 22.05 cluster on this machine, in one directory: munged (own key and socket), slurmctld
+ * ({@code SlurmUser=slurm}), the always-on node {@code local1}, and one {@code slurmd -b -N <node>} per cloud node
+ * that is "booted". Nothing in /etc is touched. Every daemon is a child of this JVM, started in the foreground, so it
+ * is stopped by its own handle; teardown also kills what slurmctld started (power-saving programs, PrologSlurmctld)
+ * and any process that still names this lab's directory (job steps). Labs with the same ports take turns through a
+ * lock file, and a lab left behind by a killed JVM is cleaned up by the next one.
+ */
+final class SlurmLab implements AutoCloseable {
+    /** A cloud node of slurm.conf: {@code State=CLOUD}, its own slurmd port, a scheduling weight (lower first). */
+    record CloudNode(String name, int weight) {
+    }
+
+    /** What the lab looks like. */
+    static final class Spec {
+        String cluster = "e2e";
+        int ctldPort = 26817;
+        int slurmdPort = 26818;
+        int firstNodePort = 26901;
+        int resumeTimeout = 25;
+        int suspendTime = 15;
+        int suspendTimeout = 10;
+        final List<CloudNode> nodes = new ArrayList<>();
+        /** Partitions besides {@code local} (local1) and {@code cloud} (every cloud node): name to node names. */
+        final Map<String, List<String>> partitions = new LinkedHashMap<>();
+
+        Spec node(String name, int weight) {
+            nodes.add(new CloudNode(name, weight));
+            return this;
+        }
+
+        Spec partition(String name, String... nodeNames) {
+            partitions.put(name, List.of(nodeNames));
+            return this;
+        }
+
+        int port(String node) {
+            for (int i = 0; i < nodes.size(); i++) {
+                if (nodes.get(i).name().equals(node)) {
+                    return firstNodePort + i;
+                }
+            }
+            throw new IllegalArgumentException("no cloud node " + node);
+        }
+
+        List<Integer> ports() {
+            List<Integer> p = new ArrayList<>(List.of(ctldPort, slurmdPort));
+            for (int i = 0; i < nodes.size(); i++) {
+                p.add(firstNodePort + i);
+            }
+            return p;
+        }
+    }
+
+    static final String SCONTROL = "/usr/bin/scontrol";
+    private static final String LAB_PREFIX = "slurm-azure-power-";
+
+    private final Spec spec;
+    private final Path dir;
+    private final Timeline timeline;
+    private final Path conf;
+    private final Map<String, Process> daemons = new LinkedHashMap<>();
+    private final Map<String, Process> cloudSlurmds = new ConcurrentHashMap<>();
+    private FileChannel lockChannel;
+    private FileLock lock;
+
+    private SlurmLab(Spec spec, Path dir, Timeline timeline) {
+        this.spec = spec;
+        this.dir = dir;
+        this.timeline = timeline;
+        this.conf = dir.resolve("etc/slurm.conf");
+    }
+
+    /**
+     * Makes a new lab directory under the temp directory (mode 0755, so SlurmUser can reach into it), after
+     * waiting for any other lab on the same ports to finish and cleaning up labs whose JVM died.
+     */
+    static SlurmLab create(Spec spec, Timeline timeline) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir", "/tmp"));
+        SlurmLab lab = null;
+        FileChannel ch = FileChannel.open(tmp.resolve(LAB_PREFIX + "lab-" + spec.ctldPort + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                timeline.log("another lab (an end-to-end test or demo of another checkout?) uses ports "
+                        + spec.ctldPort + "...: waiting up to 5 min for it to finish");
+                long end = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                while (l == null && System.nanoTime() < end) {
+                    Waits.sleep(Duration.ofSeconds(1));
+                    l = ch.tryLock();
+                }
+                if (l == null) {
+                    throw new IllegalStateException("another lab has held " + tmp.resolve(LAB_PREFIX + "lab-"
+                            + spec.ctldPort + ".lock") + " for 5 minutes; its directory is " + tmp + "/"
+                            + LAB_PREFIX + "*");
+                }
+            }
+            cleanUpStaleLabs(tmp, spec.ctldPort, timeline);
+            for (int port : spec.ports()) {
+                requireFree(port);
+            }
+            Path dir = Files.createTempDirectory(tmp, LAB_PREFIX + spec.cluster + "-");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            lab = new SlurmLab(spec, dir, timeline);
+            lab.lockChannel = ch;
+            lab.lock = l;
+            for (String d : List.of("etc", "bin", "run", "log", "state", "spool", "jobs", "munge")) {
+                Files.createDirectories(dir.resolve(d));
+                Files.setPosixFilePermissions(dir.resolve(d), PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            Files.writeString(dir.resolve("run/owner"), spec.ctldPort + " " + ProcessHandle.current().pid() + " "
+                    + startMillis(ProcessHandle.current()) + "\n");
+            return lab;
+        } catch (IOException | RuntimeException e) {
+            if (lab == null) {
+                ch.close();
+            }
+            throw e;
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Path conf() {
+        return conf;
+    }
+
+    Path logDir() {
+        return dir.resolve("log");
+    }
+
+    Spec spec() {
+        return spec;
+    }
+
+    /** Writes slurm.conf and PrologSlurmctld, with the power-saving programs under {@code appDir}/bin. */
+    void writeConfig(Path appDir) throws IOException {
+        StringBuilder nodes = new StringBuilder();
+        for (CloudNode n : spec.nodes) {
+            nodes.append("NodeName=").append(n.name()).append(" CPUs=1 State=CLOUD Port=").append(spec.port(n.name()))
+                    .append(" Weight=").append(n.weight()).append('\n');
+        }
+        StringBuilder parts = new StringBuilder();
+        parts.append("PartitionName=cloud Nodes=")
+                .append(spec.nodes.stream().map(CloudNode::name).collect(Collectors.joining(",")))
+                .append(" MaxTime=INFINITE State=UP\n");
+        spec.partitions.forEach((name, members) -> parts.append("PartitionName=").append(name).append(" Nodes=")
+                .append(String.join(",", members)).append(" MaxTime=INFINITE State=UP\n"));
+        Map<String, String> values = Map.of("@LAB@", dir.toString(), "@APP@", appDir.toString(),
+                "@CLUSTER@", spec.cluster, "@CTLD_PORT@", Integer.toString(spec.ctldPort),
+                "@SLURMD_PORT@", Integer.toString(spec.slurmdPort),
+                "@RESUME_TIMEOUT@", Integer.toString(spec.resumeTimeout),
+                "@SUSPEND_TIME@", Integer.toString(spec.suspendTime),
+                "@SUSPEND_TIMEOUT@", Integer.toString(spec.suspendTimeout),
+                "@CLOUD_NODES@", nodes.toString().strip(), "@PARTITIONS@", parts.toString().strip());
+        Files.writeString(conf, render(resource("slurm.conf.in"), values));
+        Path prolog = dir.resolve("bin/prolog-ctld");
+        Files.writeString(prolog, render(resource("prolog-ctld.in"), Map.of("@SLURM_CONF@", conf.toString(),
+                "@RESUME_TIMEOUT@", Integer.toString(spec.resumeTimeout))));
+        Files.setPosixFilePermissions(prolog, PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (String d : List.of("run", "log", "state")) {
+            chown(dir.resolve(d), "slurm");
+        }
+    }
+
+    /** Starts munged, slurmctld and the always-on node local1; returns once local1 is idle. */
+    void start() throws IOException, InterruptedException {
+        startMunge();
+        Process ctld = daemon("slurmctld", List.of("/usr/sbin/slurmctld", "-D", "-c", "-f", conf.toString()),
+                logDir());
+        Waits.until("slurmctld to answer (see " + logDir().resolve("slurmctld.log") + ")", Duration.ofSeconds(30),
+                Duration.ofMillis(200), () -> ctld.isAlive() ? scontrol("ping") : null,
+                r -> r == null || r.out().contains("is UP"));
+        if (!ctld.isAlive()) {
+            throw new IllegalStateException("slurmctld exited with " + ctld.exitValue() + "; see "
+                    + logDir().resolve("slurmctld.log") + ":\n" + tail(logDir().resolve("slurmctld.log"), 15));
+        }
+        daemon("slurmd.local1", List.of("/usr/sbin/slurmd", "-D", "-f", conf.toString(), "-N", "local1"), dir);
+        Waits.until("local1 to be idle", Duration.ofSeconds(30), Duration.ofMillis(200), () -> node("local1"),
+                n -> n.base().equals("IDLE") && !n.has("NOT_RESPONDING"));
+        timeline.log("slurmctld " + ctld.pid() + " (" + version() + ", SlurmUser=slurm, ports " + spec.ctldPort + "/"
+                + spec.slurmdPort + "/" + spec.firstNodePort + "+) and local1 are up");
+    }
+
+    private void startMunge() throws IOException, InterruptedException {
+        Path m = dir.resolve("munge");
+        byte[] key = new byte[1024];
+        new SecureRandom().nextBytes(key);
+        Path keyFile = m.resolve("munge.key");
+        Files.write(keyFile, key);
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        chown(keyFile, "munge");
+        chown(m, "munge");
+        Path socket = m.resolve("munge.socket");
+        Process p = daemon("munged", List.of("/usr/bin/setpriv", "--reuid=munge", "--regid=munge", "--init-groups",
+                "/usr/sbin/munged", "--foreground", "--socket=" + socket, "--key-file=" + keyFile,
+                "--pid-file=" + m.resolve("munged.pid"), "--log-file=" + m.resolve("munged.log"),
+                "--seed-file=" + m.resolve("munged.seed")), m);
+        Waits.until("munged's socket " + socket, Duration.ofSeconds(10), Duration.ofMillis(100),
+                () -> Files.exists(socket) || !p.isAlive(), b -> b);
+        if (!p.isAlive()) {
+            throw new IllegalStateException("munged exited with " + p.exitValue() + ": "
+                    + tail(logDir().resolve("munged.stdout"), 10) + tail(m.resolve("munged.log"), 10));
+        }
+    }
+
+    /** Starts a daemon in the foreground as a child of this JVM, its stdout and stderr in log/NAME.stdout. */
+    private Process daemon(String name, List<String> argv, Path cwd) throws IOException {
+        Process p = Cmd.of(argv).env("SLURM_CONF", conf.toString()).dir(cwd).builder()
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir().resolve(name + ".stdout").toFile()))
+                .start();
+        synchronized (daemons) {
+            daemons.put(name + "#" + p.pid(), p);
+        }
+        Files.writeString(dir.resolve("run/harness.pids"), p.pid() + " " + startMillis(p.toHandle()) + " " + name
+                + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return p;
+    }
+
+    /** "The VM has booted": starts {@code slurmd -b -N node} unless it runs already. */
+    void bootNode(String node) throws IOException {
+        Process running = cloudSlurmds.get(node);
+        if (running != null && running.isAlive()) {
+            return;
+        }
+        // -b: the node reports that it booted when slurmd started, which slurmctld needs to accept a powering-up node
+        Process p = daemon("slurmd." + node, List.of("/usr/sbin/slurmd", "-D", "-b", "-f", conf.toString(), "-N",
+                node), dir);
+        cloudSlurmds.put(node, p);
+    }
+
+    /** "The VM is being deallocated": stops that node's slurmd (SIGTERM, then SIGKILL after 5 s). */
+    boolean haltNode(String node) {
+        Process p = cloudSlurmds.remove(node);
+        if (p == null || !p.isAlive()) {
+            return false;
+        }
+        stop(p, Duration.ofSeconds(5));
+        return true;
+    }
+
+    /** True while slurmctld runs (Slurm commands would otherwise wait for their timeouts). */
+    boolean controllerRunning() {
+        return daemon("slurmctld").map(Process::isAlive).orElse(false);
+    }
+
+    boolean nodeRunning(String node) {
+        Process p = cloudSlurmds.get(node);
+        return p != null && p.isAlive();
+    }
+
+    // ------------------------------------------------------------------ Slurm commands
+
+    Cmd.Result scontrol(String... args) {
+        return slurmCommand(SCONTROL, args);
+    }
+
+    Cmd.Result slurmCommand(String program, String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(program);
+        argv.addAll(List.of(args));
+        return Cmd.of(argv).env("SLURM_CONF", conf.toString()).timeout(Duration.ofSeconds(30)).run();
+    }
+
+    NodeView node(String name) {
+        Cmd.Result r = scontrol("show", "node", "-o", name).check();
+        return NodeView.parse(r.out().strip().split("\n")[0]);
+    }
+
+    List<NodeView> nodes() {
+        Cmd.Result r = scontrol("show", "node", "-o").check();
+        return r.out().lines().filter(l -> l.startsWith("NodeName=")).map(NodeView::parse).toList();
+    }
+
+    JobView job(long id) {
+        Cmd.Result r = scontrol("show", "job", "-o", Long.toString(id)).check();
+        return JobView.parse(r.out().strip().split("\n")[0]);
+    }
+
+    /** sbatch with these options as root from the jobs directory; returns the job id. */
+    long sbatch(String... options) {
+        List<String> argv = new ArrayList<>(List.of("/usr/bin/sbatch", "--parsable", "--chdir=" + dir.resolve("jobs"),
+                "--output=" + dir.resolve("jobs/%j.out")));
+        argv.addAll(List.of(options));
+        Cmd.Result r = Cmd.of(argv).env("SLURM_CONF", conf.toString()).dir(dir.resolve("jobs"))
+                .timeout(Duration.ofSeconds(30)).run().check();
+        return Long.parseLong(r.out().strip().split(";")[0]);
+    }
+
+    String jobOutput(long id) {
+        try {
+            Path f = dir.resolve("jobs/" + id + ".out");
+            return Files.exists(f) ? Files.readString(f) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String version() {
+        return Cmd.of("/usr/sbin/slurmctld", "-V").run().out().strip();
+    }
+
+    // ------------------------------------------------------------------ teardown
+
+    /**
+     * Stops everything this lab started, in an order that leaves nothing behind: jobs, slurmctld's children
+     * (power-saving programs inherit a blocked SIGTERM, so SIGKILL), the cloud slurmds, local1, slurmctld, munged,
+     * then any process that still names the lab directory. Safe to call twice.
+     */
+    @Override
+    public void close() {
+        try {
+            Optional<Process> ctld = daemon("slurmctld");
+            if (ctld.isPresent() && ctld.get().isAlive()) {
+                Cmd.Result q = slurmCommand("/usr/bin/squeue", "-h", "-o", "%i");
+                List<String> jobs = q.ok() ? q.out().lines().map(String::strip).filter(s -> !s.isEmpty()).toList()
+                        : List.of();
+                if (!jobs.isEmpty()) {
+                    List<String> args = new ArrayList<>(List.of("/usr/bin/scancel"));
+                    args.addAll(jobs);
+                    Cmd.of(args).env("SLURM_CONF", conf.toString()).timeout(Duration.ofSeconds(15)).run();
+                }
+                ctld.get().descendants().filter(h -> !command(h).contains("slurmscriptd"))
+                        .forEach(ProcessHandle::destroyForcibly);
+            }
+            for (String node : List.copyOf(cloudSlurmds.keySet())) {
+                haltNode(node);
+            }
+            List<Process> order = new ArrayList<>();
+            synchronized (daemons) {
+                daemons.forEach((k, p) -> {
+                    if (k.startsWith("slurmd.")) {
+                        order.add(p);
+                    }
+                });
+                daemon("slurmctld").ifPresent(order::add);
+                daemon("munged").ifPresent(order::add);
+            }
+            for (Process p : order) {
+                stop(p, Duration.ofSeconds(10));
+            }
+            killProcessesNaming(dir);
+        } finally {
+            try {
+                if (lock != null) {
+                    lock.release();
+                }
+                if (lockChannel != null) {
+                    lockChannel.close();
+                }
+            } catch (IOException e) {
+                // released when the JVM exits anyway
+            }
+        }
+    }
+
+    private Optional<Process> daemon(String name) {
+        synchronized (daemons) {
+            return daemons.entrySet().stream().filter(e -> e.getKey().startsWith(name + "#")).map(Map.Entry::getValue)
+                    .reduce((a, b) -> b);
+        }
+    }
+
+    private static void stop(Process p, Duration grace) {
+        if (!p.isAlive()) {
+            return;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+        }
+    }
+
+    /** SIGKILLs every process (but this JVM) whose command line or environment contains the lab directory. */
+    static int killProcessesNaming(Path labDir) {
+        String needle = labDir.toString() + "/";
+        long self = ProcessHandle.current().pid();
+        int killed = 0;
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path p : procs) {
+                long pid = Long.parseLong(p.getFileName().toString());
+                if (pid == self || zombie(pid)) {
+                    continue;
+                }
+                if (read(p.resolve("cmdline")).contains(needle) || read(p.resolve("environ")).contains(needle)) {
+                    Optional<ProcessHandle> h = ProcessHandle.of(pid);
+                    if (h.isPresent() && h.get().destroyForcibly()) {
+                        killed++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // /proc not readable: nothing more to do
+        }
+        return killed;
+    }
+
+    private static boolean zombie(long pid) {
+        String stat = read(Path.of("/proc/" + pid + "/stat"));
+        int close = stat.lastIndexOf(')');
+        return close < 0 || stat.length() < close + 3 || stat.charAt(close + 2) == 'Z';
+    }
+
+    private static String read(Path p) {
+        try {
+            return new String(Files.readAllBytes(p), StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static String command(ProcessHandle h) {
+        return read(Path.of("/proc/" + h.pid() + "/cmdline"));
+    }
+
+    /**
+     * Labs on these ports whose JVM is gone (killed before its teardown): stop what they started, by the PIDs they
+     * recorded (checked against the recorded start time), and remove their directory.
+     */
+    private static void cleanUpStaleLabs(Path tmp, int ctldPort, Timeline timeline) throws IOException {
+        List<Path> labs;
+        try (Stream<Path> s = Files.list(tmp)) {
+            labs = s.filter(p -> p.getFileName().toString().startsWith(LAB_PREFIX) && Files.isDirectory(p)).toList();
+        }
+        for (Path lab : labs) {
+            String[] owner = read(lab.resolve("run/owner")).strip().split(" ");
+            if (owner.length != 3 || !owner[0].equals(Integer.toString(ctldPort))) {
+                continue;
+            }
+            if (alive(Long.parseLong(owner[1]), Long.parseLong(owner[2]))) {
+                continue;
+            }
+            int n = 0;
+            for (String line : read(lab.resolve("run/harness.pids")).split("\n")) {
+                String[] f = line.strip().split(" ");
+                if (f.length >= 2 && alive(Long.parseLong(f[0]), Long.parseLong(f[1]))) {
+                    ProcessHandle h = ProcessHandle.of(Long.parseLong(f[0])).orElseThrow();
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                    n++;
+                }
+            }
+            n += killProcessesNaming(lab);
+            deleteTree(lab);
+            timeline.log("removed the lab " + lab + " left behind by a killed run (" + n + " processes stopped)");
+        }
+    }
+
+    private static boolean alive(long pid, long startMillis) {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        return h.isPresent() && h.get().isAlive() && !zombie(pid) && startMillis(h.get()) == startMillis;
+    }
+
+    private static long startMillis(ProcessHandle h) {
+        return h.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    }
+
+    private static void requireFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " is in use by another program (this lab needs "
+                    + "it for Slurm): " + e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ files
+
+    static String resource(String name) throws IOException {
+        try (InputStream in = SlurmLab.class.getResourceAsStream("/e2e/" + name)) {
+            if (in == null) {
+                throw new IOException("resource /e2e/" + name + " not found on the test classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static String render(String template, Map<String, String> values) {
+        String out = template;
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            out = out.replace(e.getKey(), e.getValue());
+        }
+        if (out.matches("(?s).*@[A-Z_]+@.*")) {
+            throw new IllegalStateException("unfilled placeholder in template: " + out);
+        }
+        return out;
+    }
+
+    static void chown(Path p, String user) throws IOException {
+        UserPrincipalLookupService users = p.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(p, users.lookupPrincipalByName(user));
+        try {
+            Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class)
+                    .setGroup(users.lookupPrincipalByGroupName(user));
+        } catch (IOException e) {
+            // no group of that name: the owner is what matters
+        }
+    }
+
+    static String tail(Path file, int lines) {
+        String text = read(file);
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // a socket or a file still being written: go on with the rest
+                }
+            }
+        }
+    }
+}

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +41,15 @@ public final class PowerEngine {
     public record Target(String node, VmRef vm, List<Long> jobIds) {
     }
 
+    /** Told of each outcome, and on resume of each VM's address as soon as it is known; called from workers. */
+    public interface Listener {
+        void outcome(NodeOutcome outcome);
+
+        /** The VM's private IP, known before its start finishes, so Slurm can have it before the node boots. */
+        default void address(String node, String privateIp) {
+        }
+    }
+
     /**
      * @param mode           resume, suspend or resume-fail
      * @param tagName        only VMs carrying this tag ...
@@ -58,9 +67,14 @@ public final class PowerEngine {
     private final CloudVms cloud;
     private final NodeLocks locks;
     private final Settings settings;
-    private final Consumer<NodeOutcome> listener;
+    private final Listener listener;
+
+    /** From this many nodes on, VMs and NICs are first read with a few list calls instead of one GET each. */
+    static final int BULK_READ_THRESHOLD = 20;
 
     private ScheduledThreadPoolExecutor pool;
+    private Map<VmRef, VmState> prefetched = Map.of();
+    private Map<String, String> prefetchedIps = Map.of();
     private long startNanos;
     private long workDeadlineNanos;
 
@@ -69,7 +83,7 @@ public final class PowerEngine {
      * @param listener told of each outcome as soon as it is known (e.g. to tell Slurm at once); called from
      *                 worker threads
      */
-    public PowerEngine(CloudVms cloud, NodeLocks locks, Settings settings, Consumer<NodeOutcome> listener) {
+    public PowerEngine(CloudVms cloud, NodeLocks locks, Settings settings, Listener listener) {
         this.cloud = cloud;
         this.locks = locks;
         this.settings = settings;
@@ -92,6 +106,9 @@ public final class PowerEngine {
                 daemonThreads());
         pool.setRemoveOnCancelPolicy(true);
         try {
+            if (targets.size() >= BULK_READ_THRESHOLD) {
+                prefetch(targets);
+            }
             runs.forEach(r -> pool.execute(r::lock));
             long wait = workDeadlineNanos - System.nanoTime();
             if (!done.await(Math.max(0, wait), TimeUnit.NANOSECONDS)) {
@@ -104,6 +121,22 @@ public final class PowerEngine {
         List<NodeOutcome> outcomes = new ArrayList<>();
         runs.forEach(r -> outcomes.add(r.outcome));
         return outcomes;
+    }
+
+    /** Reads the VMs (and, for resume, their NICs) in a few list calls; what is missing is read per VM later. */
+    private void prefetch(List<Target> targets) {
+        try {
+            prefetched = cloud.readMany(targets.stream().map(Target::vm).toList());
+            if (settings.readAddress() && !prefetched.isEmpty()) {
+                List<String> nics = prefetched.values().stream().filter(v -> !v.networkInterfaceIds().isEmpty())
+                        .map(v -> v.networkInterfaceIds().get(0)).toList();
+                prefetchedIps = cloud.privateIps(nics);
+            }
+            LOG.info("read {} of {} VMs and {} addresses with list calls in {} ms", prefetched.size(), targets.size(),
+                    prefetchedIps.size(), elapsed().toMillis());
+        } catch (CloudException e) {
+            LOG.info("list calls failed ({}); reading the VMs one by one", describe(e));
+        }
     }
 
     private void cleanUpUnfinished(List<NodeRun> runs, long hardDeadline) throws InterruptedException {
@@ -170,6 +203,7 @@ public final class PowerEngine {
         volatile String privateIp;
         int attempts;
         int polls;
+        boolean waitedForLock;
 
         NodeRun(Target target, CountDownLatch done) {
             this.target = target;
@@ -193,6 +227,7 @@ public final class PowerEngine {
                 if (attempts++ == 0) {
                     LOG.info("node {}: waiting for another invocation working on it", target.node());
                 }
+                waitedForLock = true;
                 later(Duration.ofMillis(250), this::lock, FailureClass.LOCKED, "another invocation held the node");
                 return;
             }
@@ -201,12 +236,15 @@ public final class PowerEngine {
         }
 
         void read() {
-            VmState state;
-            try {
-                state = cloud.get(target.vm());
-            } catch (CloudException e) {
-                retryOrFail(e, this::read);
-                return;
+            VmState state = waitedForLock ? null : prefetched.get(target.vm());
+            waitedForLock = true; // a second read (after a wait) must be fresh
+            if (state == null) {
+                try {
+                    state = cloud.get(target.vm());
+                } catch (CloudException e) {
+                    retryOrFail(e, this::read);
+                    return;
+                }
             }
             attempts = 0;
             vmId = state.vmId();
@@ -284,16 +322,24 @@ public final class PowerEngine {
                 failAndCleanUp(FailureClass.NO_ADDRESS, "VM has no network interface");
                 return;
             }
-            try {
-                privateIp = cloud.privateIp(nics.get(0));
-            } catch (CloudException e) {
-                retryOrFail(e, () -> address(next));
-                return;
+            privateIp = prefetchedIps.get(nics.get(0));
+            if (privateIp == null) {
+                try {
+                    privateIp = cloud.privateIp(nics.get(0));
+                } catch (CloudException e) {
+                    retryOrFail(e, () -> address(next));
+                    return;
+                }
             }
             attempts = 0;
             if (privateIp == null) {
                 failAndCleanUp(FailureClass.NO_ADDRESS, "network interface " + nics.get(0) + " has no private IP");
                 return;
+            }
+            try {
+                listener.address(target.node(), privateIp);
+            } catch (RuntimeException e) {
+                LOG.error("node {}: reporting the address failed: {}", target.node(), e.toString());
             }
             next.run();
         }
@@ -409,7 +455,7 @@ public final class PowerEngine {
             outcome = o;
             unlock();
             try {
-                listener.accept(o);
+                listener.outcome(o);
             } catch (RuntimeException e) {
                 LOG.error("node {}: reporting the outcome failed: {}", o.node(), e.toString());
             }

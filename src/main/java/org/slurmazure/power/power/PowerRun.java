@@ -104,7 +104,17 @@ public final class PowerRun {
             }
             if (cloud != null) {
                 PowerEngine engine = new PowerEngine(cloud, new NodeLocks(config.stateDir()), engineSettings(),
-                        o -> record(o, reporter));
+                        new PowerEngine.Listener() {
+                            @Override
+                            public void outcome(NodeOutcome o) {
+                                record(o, reporter);
+                            }
+
+                            @Override
+                            public void address(String node, String privateIp) {
+                                reporter.address(node, privateIp);
+                            }
+                        });
                 for (NodeOutcome o : engine.run(targets)) {
                     byNode.put(o.node(), o);
                 }

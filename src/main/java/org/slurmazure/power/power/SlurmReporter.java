@@ -18,8 +18,9 @@ import org.slurmazure.power.slurm.SlurmException;
 
 /**
  * Tells Slurm about node outcomes as they arrive, a batch at a time (one scontrol call for many nodes, at most
- * every {@code flushMillis}): on resume, the addresses of started nodes and the failures (so their jobs requeue at
- * once, not after ResumeTimeout); on resume-fail, the nodes whose VMs were deallocated go back into service.
+ * every {@code flushMillis}): on resume, the VMs' addresses as soon as they are known (before the VMs boot, so that
+ * slurmctld can reach a node the moment it registers) and the failures (so their jobs requeue at once, not after
+ * ResumeTimeout); on resume-fail, the nodes whose VMs were deallocated go back into service.
  * A failed scontrol call is logged with every node it concerned: nothing is dropped silently.
  */
 public final class SlurmReporter implements AutoCloseable {
@@ -29,6 +30,7 @@ public final class SlurmReporter implements AutoCloseable {
     private final PowerMode mode;
     private final boolean setNodeAddr;
     private final List<NodeOutcome> pending = new ArrayList<>();
+    private final List<NodeAddress> pendingAddresses = new ArrayList<>();
     private final ScheduledExecutorService flusher;
     private volatile boolean slurmFailed;
 
@@ -51,6 +53,15 @@ public final class SlurmReporter implements AutoCloseable {
         }
     }
 
+    /** Queues a resumed node's address (NodeAddr = the VM's IP, NodeHostname = the node name). */
+    public void address(String node, String privateIp) {
+        if (mode == PowerMode.RESUME && setNodeAddr) {
+            synchronized (pending) {
+                pendingAddresses.add(new NodeAddress(node, privateIp, node));
+            }
+        }
+    }
+
     /** True when some scontrol call failed: the run must not exit 0. */
     public boolean slurmFailed() {
         return slurmFailed;
@@ -59,21 +70,21 @@ public final class SlurmReporter implements AutoCloseable {
     /** Sends what is queued. Runs on the flusher thread and once more from {@link #close}. */
     synchronized void flush() {
         List<NodeOutcome> batch;
+        List<NodeAddress> addresses;
         synchronized (pending) {
-            if (pending.isEmpty()) {
+            if (pending.isEmpty() && pendingAddresses.isEmpty()) {
                 return;
             }
             batch = new ArrayList<>(pending);
             pending.clear();
+            addresses = new ArrayList<>(pendingAddresses);
+            pendingAddresses.clear();
         }
-        List<NodeAddress> addresses = new ArrayList<>();
         List<String> backInService = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();
         for (NodeOutcome o : batch) {
             if (!o.ok()) {
                 failures.put(o.node(), o.slurmReason());
-            } else if (mode == PowerMode.RESUME && setNodeAddr && o.privateIp() != null) {
-                addresses.add(new NodeAddress(o.node(), o.privateIp(), o.node()));
             } else if (mode == PowerMode.RESUME_FAIL) {
                 backInService.add(o.node());
             }

@@ -27,6 +27,12 @@ class PowerProgramsTest {
     @TempDir
     Path dir;
 
+    /** The first scontrol call that sets a state (down, resume...), not an address. */
+    private static List<String> stateCall(PowerTestBed bed) throws java.io.IOException {
+        return bed.scontrolCalls().stream().filter(c -> c.stream().anyMatch(a -> a.startsWith("state="))).findFirst()
+                .orElseThrow(() -> new AssertionError("no state call"));
+    }
+
     private static List<String> update(String... args) {
         List<String> call = new java.util.ArrayList<>(List.of("update"));
         call.addAll(List.of(args));
@@ -48,21 +54,40 @@ class PowerProgramsTest {
             assertEquals(PowerState.RUNNING, bed.emulator.vm("azc002").powerState());
             String ip1 = bed.emulator.vm("azc001").privateIp();
             String ip2 = bed.emulator.vm("azc002").privateIp();
-            List<List<String>> calls = bed.scontrolCalls();
-            assertEquals(1, calls.size(), calls.toString());
-            List<String> call = calls.get(0);
-            assertEquals("update", call.get(0));
-            // The batch holds both nodes, in the order they finished.
-            boolean order12 = call.get(1).equals("nodename=azc001,azc002");
-            assertEquals(order12 ? update("nodename=azc001,azc002", "nodeaddr=" + ip1 + "," + ip2,
-                    "nodehostname=azc001,azc002") : update("nodename=azc002,azc001", "nodeaddr=" + ip2 + "," + ip1,
-                    "nodehostname=azc002,azc001"), call);
+            // Addresses go to Slurm as soon as they are known, batched: one call or one per flush.
+            java.util.Map<String, String> addrByNode = new java.util.TreeMap<>();
+            for (List<String> call : bed.scontrolCalls()) {
+                assertEquals("update", call.get(0), call.toString());
+                String[] nodes = call.get(1).substring("nodename=".length()).split(",");
+                String[] addrs = call.get(2).substring("nodeaddr=".length()).split(",");
+                String[] hosts = call.get(3).substring("nodehostname=".length()).split(",");
+                assertEquals(List.of(nodes), List.of(hosts), "NodeHostname is the node name");
+                for (int i = 0; i < nodes.length; i++) {
+                    addrByNode.put(nodes[i], addrs[i]);
+                }
+            }
+            assertEquals(java.util.Map.of("azc001", ip1, "azc002", ip2), addrByNode);
             String log = bed.log();
             assertTrue(log.contains("invoked Resume slurm-azure-power resume azc[001-002]"), log);
             assertTrue(log.contains("node=azc001 vm=hpc1-burst/azc001 action=start result=ok state=deallocated->running ip="
                     + ip1), log);
             assertTrue(log.contains("jobs=140814"), log);
             assertTrue(log.contains("summary: resume 2 nodes: 2 ok, 0 failed"), log);
+        }
+    }
+
+    @Test
+    void manyNodesAreReadWithListCallsNotOneGetEach() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(19)
+                .vm(VmSpec.of("azc020").resourceGroup("hpc1-burst").tag("slurm-cluster", "other")))) {
+            PowerTestBed.Run run = bed.run("resume", "azc[001-020]");
+
+            assertEquals(1, run.exit(), run.out());
+            assertEquals(19, bed.emulator.vms().stream().filter(v -> v.powerState() == PowerState.RUNNING).count());
+            assertEquals(0, bed.emulator.count("GET", "/virtualMachines/azc0\\d\\d$"), "no per-VM GET");
+            assertEquals(0, bed.emulator.count("GET", "/networkInterfaces/."), "no per-NIC GET");
+            assertEquals(0, bed.posts("azc020", "start"), "the untagged VM is still refused");
+            assertTrue(bed.log().contains("read 20 of 20 VMs and 20 addresses with list calls"), bed.log());
         }
     }
 
@@ -105,7 +130,7 @@ class PowerProgramsTest {
 
             assertEquals(1, run.exit());
             assertTrue(bed.log().contains("result=failed class=quota"), bed.log());
-            assertTrue(bed.scontrolCalls().get(0).get(3).startsWith("reason=azure: quota: OperationNotAllowed"));
+            assertTrue(stateCall(bed).get(3).startsWith("reason=azure: quota: OperationNotAllowed"));
         }
     }
 
@@ -132,7 +157,7 @@ class PowerProgramsTest {
             assertEquals(1, run.exit());
             assertEquals(0, bed.posts("azc001", "start"));
             assertEquals(0, bed.emulator.count("POST", "/virtualMachines/"));
-            assertTrue(bed.scontrolCalls().get(0).get(3).startsWith("reason=azure: not-tagged: "));
+            assertTrue(stateCall(bed).get(3).startsWith("reason=azure: not-tagged: "));
         }
     }
 
@@ -203,7 +228,7 @@ class PowerProgramsTest {
             assertEquals(0, bed.emulator.count("POST", "/start$"));
             assertTrue(bed.log().contains("node=azc001 vm=hpc1-burst/azc001 action=none result=failed class=auth"),
                     bed.log());
-            List<String> down = bed.scontrolCalls().get(0);
+            List<String> down = stateCall(bed);
             assertTrue(down.contains("state=down") && down.get(3).startsWith("reason=azure: auth: "), down.toString());
         }
     }
@@ -218,7 +243,7 @@ class PowerProgramsTest {
             assertEquals(1, run.exit());
             assertTrue(bed.log().contains("result=failed class=timeout"), bed.log());
             assertEquals(1, bed.posts("azc001", "deallocate"));
-            assertTrue(bed.scontrolCalls().get(0).get(3).startsWith("reason=azure: timeout: "));
+            assertTrue(stateCall(bed).get(3).startsWith("reason=azure: timeout: "));
         }
     }
 

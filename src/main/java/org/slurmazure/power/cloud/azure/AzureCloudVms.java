@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpRequest;
@@ -19,11 +20,7 @@ import com.azure.core.http.HttpResponse;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.exception.ManagementError;
 import com.azure.core.management.exception.ManagementException;
-import com.azure.core.management.polling.PollResult;
 import com.azure.core.util.Context;
-import com.azure.core.util.polling.LongRunningOperationStatus;
-import com.azure.core.util.polling.PollResponse;
-import com.azure.core.util.polling.SyncPoller;
 import com.azure.resourcemanager.compute.fluent.VirtualMachinesClient;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineInner;
 import com.azure.resourcemanager.compute.implementation.ComputeManagementClientBuilder;
@@ -68,10 +65,100 @@ public final class AzureCloudVms implements CloudVms {
     public VmState get(VmRef vm) throws CloudException {
         VirtualMachineInner inner = call(() -> vms(vm).getByResourceGroupWithResponse(
                 vm.resourceGroup(), vm.name(), InstanceViewTypes.INSTANCE_VIEW, Context.NONE).getValue());
+        return state(vm, inner, inner.instanceView() == null ? null : inner.instanceView().statuses());
+    }
+
+    /**
+     * Lists each resource group once (tags, NICs) and each subscription's run-time status once
+     * ({@code statusOnly=true}: power states of every VM in a few pages), instead of one GET per VM.
+     */
+    @Override
+    public Map<VmRef, VmState> readMany(java.util.Collection<VmRef> refs) throws CloudException {
+        Map<String, List<VmRef>> byGroup = new java.util.LinkedHashMap<>();
+        Map<String, List<VmRef>> bySubscription = new java.util.LinkedHashMap<>();
+        for (VmRef r : refs) {
+            byGroup.computeIfAbsent(r.subscriptionId() + "/" + r.resourceGroup().toLowerCase(java.util.Locale.ROOT),
+                    k -> new ArrayList<>()).add(r);
+            bySubscription.computeIfAbsent(r.subscriptionId(), k -> new ArrayList<>()).add(r);
+        }
+        Map<String, List<InstanceViewStatus>> statuses = new java.util.HashMap<>();
+        for (List<VmRef> inSubscription : bySubscription.values()) {
+            VmRef any = inSubscription.get(0);
+            call(() -> {
+                for (VirtualMachineInner vm : vms(any).list("true", null, null, Context.NONE)) {
+                    if (vm.id() != null && vm.instanceView() != null && vm.instanceView().statuses() != null) {
+                        statuses.put(vm.id().toLowerCase(java.util.Locale.ROOT), vm.instanceView().statuses());
+                    }
+                }
+                return null;
+            });
+        }
+        Map<VmRef, VmState> result = new java.util.HashMap<>();
+        for (List<VmRef> inGroup : byGroup.values()) {
+            VmRef any = inGroup.get(0);
+            Map<String, VirtualMachineInner> listed = new java.util.HashMap<>();
+            call(() -> {
+                for (VirtualMachineInner vm : vms(any).listByResourceGroup(any.resourceGroup(), null, null,
+                        Context.NONE)) {
+                    listed.put(vm.name().toLowerCase(java.util.Locale.ROOT), vm);
+                }
+                return null;
+            });
+            for (VmRef r : inGroup) {
+                VirtualMachineInner vm = listed.get(r.name().toLowerCase(java.util.Locale.ROOT));
+                List<InstanceViewStatus> st = vm == null || vm.id() == null ? null
+                        : statuses.get(vm.id().toLowerCase(java.util.Locale.ROOT));
+                if (st != null) {
+                    result.put(r, state(r, vm, st));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Lists the NICs of each resource group the ids name (paged), instead of one GET per NIC. */
+    @Override
+    public Map<String, String> privateIps(java.util.Collection<String> nicIds) throws CloudException {
+        Map<String, List<String>> byGroup = new java.util.LinkedHashMap<>();
+        for (String id : nicIds) {
+            int cut = id.toLowerCase(java.util.Locale.ROOT).indexOf("/providers/microsoft.network/networkinterfaces/");
+            if (cut > 0) {
+                byGroup.computeIfAbsent(id.substring(0, cut).toLowerCase(java.util.Locale.ROOT), k -> new ArrayList<>())
+                        .add(id);
+            }
+        }
+        Map<String, String> ipById = new java.util.HashMap<>();
+        for (Map.Entry<String, List<String>> group : byGroup.entrySet()) {
+            String groupId = group.getValue().get(0).substring(0, group.getKey().length());
+            String next = resourceManager.toString().replaceAll("/+$", "") + groupId
+                    + "/providers/Microsoft.Network/networkInterfaces?api-version=" + NETWORK_API_VERSION;
+            int pages = 0;
+            while (next != null && pages++ < 1000) {
+                JsonNode page = getJson(next);
+                for (JsonNode nic : page.path("value")) {
+                    String ip = primaryIp(nic);
+                    if (ip != null && nic.hasNonNull("id")) {
+                        ipById.put(nic.get("id").asText().toLowerCase(java.util.Locale.ROOT), ip);
+                    }
+                }
+                next = page.hasNonNull("nextLink") ? page.get("nextLink").asText() : null;
+            }
+        }
+        Map<String, String> result = new java.util.HashMap<>();
+        for (String id : nicIds) {
+            String ip = ipById.get(id.toLowerCase(java.util.Locale.ROOT));
+            if (ip != null) {
+                result.put(id, ip);
+            }
+        }
+        return result;
+    }
+
+    private static VmState state(VmRef vm, VirtualMachineInner inner, List<InstanceViewStatus> statuses) {
         PowerState power = PowerState.UNKNOWN;
         String failedCode = null;
-        if (inner.instanceView() != null && inner.instanceView().statuses() != null) {
-            for (InstanceViewStatus status : inner.instanceView().statuses()) {
+        if (statuses != null) {
+            for (InstanceViewStatus status : statuses) {
                 String code = status.code();
                 if (code == null) {
                     continue;
@@ -99,45 +186,88 @@ public final class AzureCloudVms implements CloudVms {
 
     @Override
     public Operation beginStart(VmRef vm) throws CloudException {
-        return new AzureOperation(call(() -> vms(vm).beginStart(vm.resourceGroup(), vm.name(), Context.NONE)));
+        return accepted(call(() -> vms(vm).startWithResponseAsync(vm.resourceGroup(), vm.name()).block()));
     }
 
     @Override
     public Operation beginDeallocate(VmRef vm) throws CloudException {
-        return new AzureOperation(call(() -> vms(vm).beginDeallocate(vm.resourceGroup(), vm.name(), null,
-                Context.NONE)));
+        return accepted(call(() -> vms(vm).deallocateWithResponseAsync(vm.resourceGroup(), vm.name(), null).block()));
     }
 
+    /**
+     * One poll of ARM's asynchronous-operation contract: GET the {@code Azure-AsyncOperation} URL (body
+     * {@code status} InProgress / Succeeded / Failed / Canceled, with {@code error}), else the {@code Location} URL
+     * (202 while running, 200/204 when done). The polls are ours, not the SDK poller's, so that a throttled or failed
+     * poll is a retryable {@link CloudException} like any other request, never mistaken for a failed operation.
+     */
     @Override
     public Operation.Status poll(Operation operation) throws CloudException {
-        SyncPoller<PollResult<Void>, Void> poller = ((AzureOperation) operation).poller;
-        PollResponse<PollResult<Void>> response = call(poller::poll);
-        LongRunningOperationStatus status = response.getStatus();
-        if (status == LongRunningOperationStatus.SUCCESSFULLY_COMPLETED) {
+        AzureOperation op = (AzureOperation) operation;
+        if (op.asyncOperationUrl == null && op.locationUrl == null) {
             return Operation.Status.succeeded();
         }
-        if (status == LongRunningOperationStatus.FAILED || status == LongRunningOperationStatus.USER_CANCELLED) {
-            PollResult.Error error = response.getValue() == null ? null : response.getValue().getError();
-            return failedStatus(error);
-        }
-        return Operation.Status.inProgress(response.getRetryAfter());
-    }
-
-    @Override
-    public String privateIp(String networkInterfaceId) throws CloudException {
-        String url = resourceManager.toString().replaceAll("/+$", "") + networkInterfaceId
-                + "?api-version=" + NETWORK_API_VERSION;
-        JsonNode nic = call(() -> {
-            try (HttpResponse response = pipeline.sendSync(new HttpRequest(HttpMethod.GET, url), Context.NONE)) {
-                String body = response.getBodyAsBinaryData().toString();
-                if (response.getStatusCode() / 100 != 2) {
-                    throw new CloudCallFailed(response.getStatusCode(), body, response);
+        boolean async = op.asyncOperationUrl != null;
+        return call(() -> {
+            HttpRequest request = new HttpRequest(HttpMethod.GET, async ? op.asyncOperationUrl : op.locationUrl);
+            try (HttpResponse response = pipeline.sendSync(request, Context.NONE)) {
+                int status = response.getStatusCode();
+                String body = response.getBodyAsBinaryData() == null ? "" : response.getBodyAsBinaryData().toString();
+                Duration retryAfter = RetryAfter.parse(response.getHeaders(), null);
+                if (!async) {
+                    if (status == 202) {
+                        return Operation.Status.inProgress(retryAfter);
+                    }
+                    if (status / 100 == 2) {
+                        return Operation.Status.succeeded();
+                    }
+                    if (org.slurmazure.power.core.FailureClassifier.isRetryable(status)) {
+                        throw new CloudCallFailed(status, body, response);
+                    }
+                    return failedStatus(body);
                 }
-                return JSON.readTree(body);
+                if (status / 100 != 2) {
+                    throw new CloudCallFailed(status, body, response);
+                }
+                JsonNode json = body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+                String state = json.path("status").asText("");
+                switch (state.toLowerCase(java.util.Locale.ROOT)) {
+                    case "succeeded":
+                        return Operation.Status.succeeded();
+                    case "failed":
+                    case "canceled":
+                    case "cancelled":
+                        return failedStatus(body);
+                    default:
+                        return Operation.Status.inProgress(retryAfter);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /** The 200/202 answer to a start or deallocate: where to poll, and how soon. */
+    private static Operation accepted(com.azure.core.http.rest.Response<reactor.core.publisher.Flux<java.nio.ByteBuffer>> r) {
+        if (r.getValue() != null) {
+            r.getValue().blockLast(); // drain the (empty) body so that the connection is reused
+        }
+        String async = r.getHeaders().getValue(HttpHeaderName.fromString("Azure-AsyncOperation"));
+        String location = r.getHeaders().getValue(HttpHeaderName.LOCATION);
+        if (r.getStatusCode() != 202) {
+            async = null;
+            location = null;
+        }
+        return new AzureOperation(async, location, RetryAfter.parse(r.getHeaders(), null));
+    }
+
+    @Override
+    public String privateIp(String networkInterfaceId) throws CloudException {
+        return primaryIp(getJson(resourceManager.toString().replaceAll("/+$", "") + networkInterfaceId
+                + "?api-version=" + NETWORK_API_VERSION));
+    }
+
+    /** The primary IP configuration's private address of a NIC resource, else the first one, else null. */
+    private static String primaryIp(JsonNode nic) {
         String first = null;
         for (JsonNode ipConfig : nic.path("properties").path("ipConfigurations")) {
             JsonNode props = ipConfig.path("properties");
@@ -150,6 +280,21 @@ public final class AzureCloudVms implements CloudVms {
             }
         }
         return first;
+    }
+
+    /** A GET through the pipeline (auth, retries, throttle gate) of an ARM URL, parsed. */
+    private JsonNode getJson(String url) throws CloudException {
+        return call(() -> {
+            try (HttpResponse response = pipeline.sendSync(new HttpRequest(HttpMethod.GET, url), Context.NONE)) {
+                String body = response.getBodyAsBinaryData().toString();
+                if (response.getStatusCode() / 100 != 2) {
+                    throw new CloudCallFailed(response.getStatusCode(), body, response);
+                }
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** Requests sent (each retry counts) and 429 answers received, for the summary line. */
@@ -172,21 +317,16 @@ public final class AzureCloudVms implements CloudVms {
                 .getVirtualMachines());
     }
 
-    private static Operation.Status failedStatus(PollResult.Error error) {
-        if (error == null) {
-            return Operation.Status.failed(null, "the operation failed without details");
-        }
+    private static Operation.Status failedStatus(String body) {
         String code = null;
-        String message = error.getMessage();
+        String message = "the operation failed without details";
         try {
-            if (error.getResponseBody() != null) {
-                JsonNode body = JSON.readTree(error.getResponseBody());
-                JsonNode err = body.has("error") ? body.get("error") : body;
-                code = err.path("code").asText(null);
-                message = err.path("message").asText(message);
-            }
-        } catch (IOException unreadable) {
-            // keep the poller's message
+            JsonNode json = JSON.readTree(body);
+            JsonNode err = json.has("error") ? json.get("error") : json;
+            code = err.path("code").asText(null);
+            message = err.path("message").asText(message);
+        } catch (IOException | RuntimeException unreadable) {
+            // no details
         }
         return Operation.Status.failed(code, message);
     }
@@ -248,15 +388,19 @@ public final class AzureCloudVms implements CloudVms {
 
     /** An accepted long-running operation, polled by the core one poll at a time. */
     private static final class AzureOperation implements Operation {
-        final SyncPoller<PollResult<Void>, Void> poller;
+        final String asyncOperationUrl;
+        final String locationUrl;
+        final Duration retryAfter;
 
-        AzureOperation(SyncPoller<PollResult<Void>, Void> poller) {
-            this.poller = poller;
+        AzureOperation(String asyncOperationUrl, String locationUrl, Duration retryAfter) {
+            this.asyncOperationUrl = asyncOperationUrl;
+            this.locationUrl = locationUrl;
+            this.retryAfter = retryAfter;
         }
 
         @Override
         public Duration suggestedPollDelay() {
-            return null;
+            return retryAfter;
         }
     }
 

@@ -2,7 +2,6 @@ package org.slurmazure.power.cloud.azure;
 
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.azure.core.http.HttpMethod;
@@ -22,15 +21,16 @@ import reactor.core.scheduler.Schedulers;
  * <p>ARM throttles with token buckets per class of request (reads, writes). A 429 means the bucket is empty for
  * every request of that class, so when one request gets a 429 the gate holds back every request of the class until
  * its Retry-After has passed; the SDK's retry policy alone would let other workers keep sending and prolong the
- * throttling. Placed after the retry policy, so each attempt passes the gate.
+ * throttling. After a 429 the class is also paced (additive-increase, multiplicative-decrease on the spacing
+ * between sends), so that it settles near the bucket's refill rate instead of bursting into 429s after every pause.
+ * Placed after the retry policy, so each attempt passes the gate.
  */
 final class ThrottleGate implements HttpPipelinePolicy {
     static final Duration DEFAULT_PAUSE = Duration.ofSeconds(5);
 
     private final Semaphore inFlight;
-    // System.nanoTime() values; compared by difference only (nanoTime may be negative and wraps).
-    private final AtomicLong readsPausedUntil = new AtomicLong(System.nanoTime());
-    private final AtomicLong writesPausedUntil = new AtomicLong(System.nanoTime());
+    private final RequestClass reads = new RequestClass();
+    private final RequestClass writes = new RequestClass();
     private final LongAdder sent = new LongAdder();
     private final LongAdder throttled = new LongAdder();
 
@@ -45,12 +45,12 @@ final class ThrottleGate implements HttpPipelinePolicy {
 
     @Override
     public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
-        AtomicLong pause = pauseOf(context.getHttpRequest().getHttpMethod());
-        waitWhilePaused(pause);
+        RequestClass cls = classOf(context.getHttpRequest().getHttpMethod());
+        cls.awaitTurn();
         inFlight.acquireUninterruptibly();
         try {
             sent.increment();
-            return observe(pause, next.processSync());
+            return observe(cls, next.processSync());
         } finally {
             inFlight.release();
         }
@@ -58,17 +58,17 @@ final class ThrottleGate implements HttpPipelinePolicy {
 
     @Override
     public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-        // The async path (token refreshes inside the SDK, never our own calls) blocks on a bounded-elastic thread.
-        AtomicLong pause = pauseOf(context.getHttpRequest().getHttpMethod());
+        // The async path (token refreshes inside the SDK, never our own calls) waits on a bounded-elastic thread.
+        RequestClass cls = classOf(context.getHttpRequest().getHttpMethod());
         return Mono.fromRunnable(() -> {
-            waitWhilePaused(pause);
+            cls.awaitTurn();
             inFlight.acquireUninterruptibly();
         }).subscribeOn(Schedulers.boundedElastic())
                 .then(Mono.defer(() -> {
                     sent.increment();
                     return next.process();
                 }))
-                .map(response -> observe(pause, response))
+                .map(response -> observe(cls, response))
                 .doFinally(signal -> inFlight.release());
     }
 
@@ -82,31 +82,83 @@ final class ThrottleGate implements HttpPipelinePolicy {
         return throttled.sum();
     }
 
-    private HttpResponse observe(AtomicLong pause, HttpResponse response) {
+    private HttpResponse observe(RequestClass cls, HttpResponse response) {
         if (response.getStatusCode() == 429) {
             throttled.increment();
-            long until = System.nanoTime() + RetryAfter.parse(response.getHeaders(), DEFAULT_PAUSE).toNanos();
-            pause.accumulateAndGet(until, (a, b) -> a - b >= 0 ? a : b);
+            cls.throttled(RetryAfter.parse(response.getHeaders(), DEFAULT_PAUSE));
+        } else if (response.getStatusCode() / 100 == 2) {
+            cls.succeeded();
         }
         return response;
     }
 
-    private AtomicLong pauseOf(HttpMethod method) {
-        return method == HttpMethod.GET || method == HttpMethod.HEAD ? readsPausedUntil : writesPausedUntil;
+    private RequestClass classOf(HttpMethod method) {
+        return method == HttpMethod.GET || method == HttpMethod.HEAD ? reads : writes;
     }
 
-    private static void waitWhilePaused(AtomicLong pause) {
-        while (true) {
-            long wait = pause.get() - System.nanoTime();
-            if (wait <= 0) {
-                return;
+    /** Pause and pacing of one class of requests. Times are System.nanoTime() values, compared by difference. */
+    static final class RequestClass {
+        static final long MIN_SPACING = Duration.ofMillis(20).toNanos();
+        static final long MAX_SPACING = Duration.ofSeconds(2).toNanos();
+        private static final long MAX_NAP = Duration.ofMillis(100).toNanos();
+
+        private long pausedUntil = System.nanoTime();
+        private long lastSend = System.nanoTime() - MAX_SPACING;
+        private long spacing; // 0 = not paced (no 429 seen yet, or paced down to nothing)
+
+        /**
+         * Blocks until this class may send: after any pause, and one spacing after the previous send. Nothing is
+         * reserved ahead: a waiting request re-checks after short naps, so a spacing that relaxes takes effect at
+         * once.
+         */
+        void awaitTurn() {
+            while (true) {
+                long wait;
+                synchronized (this) {
+                    long now = System.nanoTime();
+                    long slot = lastSend + spacing;
+                    if (pausedUntil - slot > 0) {
+                        slot = pausedUntil;
+                    }
+                    wait = slot - now;
+                    if (wait <= 0) {
+                        lastSend = now;
+                        return;
+                    }
+                }
+                long nap = Math.min(wait, MAX_NAP);
+                try {
+                    Thread.sleep(nap / 1_000_000, (int) (nap % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
-            try {
-                Thread.sleep(Math.max(1, wait / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        }
+
+        /** A 429: pause the class; the first 429 of a throttling episode also doubles the spacing. */
+        synchronized void throttled(Duration retryAfter) {
+            long now = System.nanoTime();
+            if (now - pausedUntil >= 0) {
+                spacing = Math.min(MAX_SPACING, Math.max(MIN_SPACING, spacing * 2));
             }
+            long until = now + retryAfter.toNanos();
+            if (until - pausedUntil > 0) {
+                pausedUntil = until;
+            }
+        }
+
+        synchronized void succeeded() {
+            if (spacing > 0) {
+                spacing = spacing * 97 / 100;
+                if (spacing < MIN_SPACING / 4) {
+                    spacing = 0;
+                }
+            }
+        }
+
+        synchronized long spacingNanos() {
+            return spacing;
         }
     }
 }

@@ -278,7 +278,8 @@ public final class PowerEngine {
             }
             attempts = 0;
             writeAccepted = true;
-            Duration first = max(settings.firstPollDelay(), op.suggestedPollDelay());
+            // Azure's Retry-After says when to look first; without one, firstPollDelay.
+            Duration first = op.suggestedPollDelay() != null ? op.suggestedPollDelay() : settings.firstPollDelay();
             if (start && settings.readAddress()) {
                 // Read the address while the VM starts: dynamic private IPs survive deallocation.
                 pool.execute(() -> address(() -> schedule(first, () -> poll(op))));

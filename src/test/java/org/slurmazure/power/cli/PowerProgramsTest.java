@@ -92,6 +92,25 @@ class PowerProgramsTest {
     }
 
     @Test
+    void theConfiguredProxyCarriesBothTokenAndResourceManagerRequests() throws Exception {
+        try (ConnectProxy proxy = new ConnectProxy();
+             PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            // The token endpoint by name (localhost), Resource Manager by address (127.0.0.1): both through the proxy.
+            String yaml = Files.readString(bed.config)
+                    .replace("authority: https://127.0.0.1:", "authority: https://localhost:")
+                    .replaceFirst("(  caCertificates: .*\n)", "$1  proxy: http://127.0.0.1:" + proxy.port() + "\n");
+            Files.writeString(bed.config, yaml);
+
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(0, run.exit(), run.out() + bed.log());
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
+            assertTrue(proxy.connects.contains("localhost:" + bed.emulator.port()), "token: " + proxy.connects);
+            assertTrue(proxy.connects.contains("127.0.0.1:" + bed.emulator.port()), "ARM: " + proxy.connects);
+        }
+    }
+
+    @Test
     void resumeOfARunningVmSendsNoStart() throws Exception {
         try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
                 .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING)))) {

@@ -1,0 +1,66 @@
+package org.slurmazure.power.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The checkout launcher bin/slurm-azure-power, as admins and slurmctld run it: any cwd, empty environment. */
+class LauncherIT {
+    static final Path LAUNCHER = Path.of("bin/slurm-azure-power").toAbsolutePath();
+
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result run(Path cwd, List<String> command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
+        pb.environment().clear();
+        File out = File.createTempFile("launcher", ".out");
+        File err = File.createTempFile("launcher", ".err");
+        pb.redirectOutput(out).redirectError(err).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        Result r = new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        out.delete();
+        err.delete();
+        return r;
+    }
+
+    @Test
+    void runsFromAnyDirectoryWithAnEmptyEnvironment() throws Exception {
+        Result r = run(Path.of("/"), List.of(LAUNCHER.toString(), "--version"));
+
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("slurm-azure-power "), r.out());
+    }
+
+    @Test
+    void runsThroughASymlink(@TempDir Path dir) throws Exception {
+        Path link = dir.resolve("sap");
+        Files.createSymbolicLink(link, LAUNCHER);
+
+        Result r = run(dir, List.of(link.toString(), "hostlist", "expand", "azc[001-002]"));
+
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("azc001\nazc002\n", r.out());
+    }
+
+    @Test
+    void invalidInputGivesOneLineAndExit2(@TempDir Path dir) throws Exception {
+        Result r = run(dir, List.of(LAUNCHER.toString(), "hostlist", "expand", "c[3-1]"));
+
+        assertEquals(2, r.exit());
+        assertEquals("", r.out());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("invalid hostlist \"c[3-1]\""), r.err());
+    }
+}

@@ -125,9 +125,9 @@ public final class PowerRun {
         } finally {
             reporter.close();
         }
-        for (String node : nodes) {
+        for (String node : new java.util.LinkedHashSet<>(nodes)) {
             NodeOutcome o = byNode.get(node);
-            if (o != null && !outcomes.contains(o)) {
+            if (o != null) {
                 outcomes.add(o);
             }
         }

@@ -33,6 +33,19 @@ class PowerProgramsTest {
                 .orElseThrow(() -> new AssertionError("no state call"));
     }
 
+    /** The node lines say ok, and Slurm got each node's address and no state change. */
+    private static void assertResumedOk(PowerTestBed bed, String... nodes) throws java.io.IOException {
+        String log = bed.log();
+        List<List<String>> calls = bed.scontrolCalls();
+        for (String node : nodes) {
+            assertTrue(log.contains("node=" + node + " vm=hpc1-burst/" + node + " action=start result=ok"), log);
+            String ip = bed.emulator.vm(node).privateIp();
+            assertTrue(calls.stream().anyMatch(c -> c.get(1).matches("nodename=(.*,)?" + node + "(,.*)?")
+                    && c.get(2).contains(ip)), node + " " + calls);
+        }
+        assertTrue(calls.stream().noneMatch(c -> c.stream().anyMatch(a -> a.startsWith("state="))), calls.toString());
+    }
+
     private static List<String> update(String... args) {
         List<String> call = new java.util.ArrayList<>(List.of("update"));
         call.addAll(List.of(args));
@@ -118,6 +131,8 @@ class PowerProgramsTest {
 
             assertEquals(0, run.exit(), run.err());
             assertEquals(0, bed.posts("azc001", "start"));
+            assertEquals(List.of(update("nodename=azc001", "nodeaddr=" + bed.emulator.vm("azc001").privateIp(),
+                    "nodehostname=azc001")), bed.scontrolCalls());
             assertTrue(bed.log().contains("node=azc001 vm=hpc1-burst/azc001 action=none result=ok state=running->running"));
         }
     }
@@ -204,6 +219,7 @@ class PowerProgramsTest {
             assertEquals(2, bed.emulator.statusCount(429));
             assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
             assertEquals(PowerState.RUNNING, bed.emulator.vm("azc002").powerState());
+            assertResumedOk(bed, "azc001", "azc002");
         }
     }
 
@@ -219,6 +235,7 @@ class PowerProgramsTest {
             assertEquals(0, run.exit(), run.out() + bed.log());
             assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
             assertEquals(1, bed.emulator.statusCount(503));
+            assertResumedOk(bed, "azc001");
         }
     }
 
@@ -232,6 +249,7 @@ class PowerProgramsTest {
 
             assertEquals(0, run.exit(), run.out() + bed.log());
             assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
+            assertResumedOk(bed, "azc001");
         }
     }
 

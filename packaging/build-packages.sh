@@ -1,0 +1,224 @@
+#!/bin/bash
+# Builds the DEB and the RPM of slurm-azure-power from the Maven build output (slurm-azure-power.jar and lib/).
+# Called by the pom's "packages" profile (mvn -Ppackages package); runs standalone too:
+#
+#   packaging/build-packages.sh --build-dir target --version 0.1.0-SNAPSHOT --out target/packages
+#
+# Options:
+#   --build-dir DIR    where slurm-azure-power.jar and lib/ are (required)
+#   --version V        the Maven version, e.g. 0.1.0-SNAPSHOT (required)
+#   --out DIR          where the .deb and .rpm go (default: <build-dir>/packages)
+#   --project-dir DIR  the checkout, for etc/, docs/, README.md (default: the parent of this script's directory)
+#   --release N        the package release (default 1)
+#   --formats LIST     deb,rpm (default) or one of them
+#   --java-home DIR    a JDK whose bin/jar reads the manifest when unzip is missing
+#
+# Needs dpkg-deb (dpkg) and rpmbuild (Debian: apt-get install rpm); nothing from the network. Builds as any user:
+# ownership inside the packages is set by dpkg-deb --root-owner-group and the spec's %attr, not by this user.
+# SOURCE_DATE_EPOCH, when set, becomes the time stamp of every packaged file.
+set -euo pipefail
+umask 022
+
+die() { echo "build-packages: $*" >&2; exit 1; }
+
+here=$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+project_dir=$(dirname "$here")
+build_dir="" version="" out="" release=1 formats="deb,rpm" java_home=""
+while (($#)); do
+    case "$1" in
+        --build-dir) build_dir="$2"; shift 2 ;;
+        --version) version="$2"; shift 2 ;;
+        --out) out="$2"; shift 2 ;;
+        --project-dir) project_dir="$2"; shift 2 ;;
+        --release) release="$2"; shift 2 ;;
+        --formats) formats="$2"; shift 2 ;;
+        --java-home) java_home="$2"; shift 2 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown argument: $1 (see --help)" ;;
+    esac
+done
+[[ -n "$build_dir" && -n "$version" ]] || die "--build-dir and --version are required (see --help)"
+[[ "$release" =~ ^[0-9]+$ ]] || die "--release must be a number, found \"$release\""
+[[ -d "$build_dir" ]] || die "no build directory $build_dir"
+build_dir=$(cd -P "$build_dir" && pwd -P)
+out=${out:-$build_dir/packages}
+jar="$build_dir/slurm-azure-power.jar"
+[[ -r "$jar" ]] || die "$jar not found: run 'mvn -DskipTests package' first"
+want_deb=false want_rpm=false
+[[ ",$formats," == *",deb,"* ]] && want_deb=true
+[[ ",$formats," == *",rpm,"* ]] && want_rpm=true
+$want_deb || $want_rpm || die "--formats: expected deb, rpm or deb,rpm, found \"$formats\""
+if $want_deb; then
+    command -v dpkg-deb >/dev/null || die "dpkg-deb not found (Debian's dpkg package)"
+fi
+if $want_rpm; then
+    command -v rpmbuild >/dev/null || die "rpmbuild not found: install Debian's rpm package (apt-get install rpm)"
+fi
+
+# Versions. Maven 0.1.0-SNAPSHOT -> DEB 0.1.0~SNAPSHOT-1 (sorts before 0.1.0-1) and RPM 0.1.0-0.1.SNAPSHOT (the
+# pre-release convention: sorts before 0.1.0-1). A release 0.1.0 -> DEB 0.1.0-1, RPM 0.1.0-1.
+[[ "$version" =~ ^([0-9][0-9A-Za-z.]*)(-([0-9A-Za-z.-]+))?$ ]] || die "unsupported version \"$version\""
+base="${BASH_REMATCH[1]}" qualifier="${BASH_REMATCH[3]}"
+qualifier="${qualifier//-/.}"
+if [[ -n "$qualifier" ]]; then
+    deb_version="$base~$qualifier-$release"
+    rpm_release="0.$release.$qualifier"
+else
+    deb_version="$base-$release"
+    rpm_release="$release"
+fi
+
+# The jars: exactly those the manifest's Class-Path names (lib/ may hold stale jars of earlier builds).
+manifest() {
+    if command -v unzip >/dev/null; then
+        unzip -p "$jar" META-INF/MANIFEST.MF
+    else
+        local jartool="${java_home:+$java_home/bin/jar}"
+        [[ -x "$jartool" ]] || jartool=$(command -v jar) || die "neither unzip nor a JDK's jar tool found (--java-home)"
+        local tmp; tmp=$(mktemp -d)
+        (cd "$tmp" && "$jartool" xf "$jar" META-INF/MANIFEST.MF && cat META-INF/MANIFEST.MF)
+        rm -rf "$tmp"
+    fi
+}
+classpath=$(manifest | tr -d '\r' | awk '/^Class-Path:/ {cp = substr($0, 13); on = 1; next}
+                                         on && /^ / {cp = cp substr($0, 2); next}
+                                         {on = 0} END {print cp}')
+read -r -a cp_entries <<< "$classpath"
+((${#cp_entries[@]})) || die "$jar has no Class-Path in its manifest"
+for e in "${cp_entries[@]}"; do
+    [[ "$e" == lib/*.jar ]] || die "unexpected Class-Path entry $e in $jar"
+    [[ -r "$build_dir/$e" ]] || die "$build_dir/$e (named by the manifest) not found: run 'mvn -DskipTests package'"
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/slurm-azure-power-pkg.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+stage="$work/stage"
+
+# ---- the installed tree, shared by both packages -------------------------------------------------------------
+appdir=usr/share/slurm-azure-power
+docdir=usr/share/doc/slurm-azure-power
+install -d "$stage/$appdir/lib" "$stage/usr/bin" "$stage/usr/libexec/slurm-azure-power" "$stage/etc/slurm" \
+    "$stage/etc/logrotate.d" "$stage/var/lib/slurm-azure-power" "$stage/$docdir/docs" "$stage/$docdir/examples"
+install -m 0644 "$jar" "$stage/$appdir/slurm-azure-power.jar"
+for e in "${cp_entries[@]}"; do
+    install -m 0644 "$build_dir/$e" "$stage/$appdir/$e"
+done
+
+# The launchers, from one template: the command and the three slurm.conf programs.
+launcher() { # path role subcommand program-property
+    sed -e "s|@SELF@|$1|g" -e "s|@ROLE@|$2|g" -e "s|@SUBCOMMAND@|$3|g" -e "s|@PROGRAM_PROPERTY@|$4|g" \
+        "$here/common/launcher.in" > "$stage$1"
+    chmod 0755 "$stage$1"
+    bash -n "$stage$1" || die "syntax error in the generated $1"
+}
+launcher /usr/bin/slurm-azure-power \
+    "the slurm-azure-power command (slurm-azure-power --help); the log names its runs 'slurm-azure-power <subcommand>'" \
+    "" '""'
+for p in resume suspend resume-fail; do
+    case "$p" in
+        resume) role="Slurm's ResumeProgram (slurm.conf: ResumeProgram=/usr/libexec/slurm-azure-power/resume)" ;;
+        suspend) role="Slurm's SuspendProgram (slurm.conf: SuspendProgram=/usr/libexec/slurm-azure-power/suspend)" ;;
+        resume-fail) role="Slurm's ResumeFailProgram (slurm.conf: ResumeFailProgram=/usr/libexec/slurm-azure-power/resume-fail)" ;;
+    esac
+    launcher "/usr/libexec/slurm-azure-power/$p" "$role; runs 'slurm-azure-power $p HOSTLIST'" "$p" \
+        "/usr/libexec/slurm-azure-power/$p"
+done
+
+install -m 0644 "$here/common/azure-power.jvm" "$stage/etc/slurm/azure-power.jvm"
+install -m 0644 "$project_dir/etc/azure-power.example.yaml" "$stage/etc/slurm/azure-power.yaml.example"
+install -m 0644 "$here/common/logrotate" "$stage/etc/logrotate.d/slurm-azure-power"
+
+install -m 0644 "$project_dir/README.md" "$stage/$docdir/README.md"
+for f in "$project_dir"/docs/*.md; do
+    install -m 0644 "$f" "$stage/$docdir/docs/"
+done
+for f in etc/slurm.conf.example etc/azure-role.json etc/azure-power.example.yaml; do
+    [[ -r "$project_dir/$f" ]] || die "$project_dir/$f not found"
+    install -m 0644 "$project_dir/$f" "$stage/$docdir/examples/"
+done
+
+# The copyright file: the bundled jars and their licenses (packaging/common/bundled-licenses.txt).
+licenses=()
+{
+    echo "slurm-azure-power $version"
+    echo
+    echo "slurm-azure-power itself: no license is declared in its pom yet (RPM License: LicenseRef-Unspecified)."
+    echo
+    echo "Bundled third-party jars (/$appdir/lib) and their licenses (SPDX):"
+    for e in "${cp_entries[@]}"; do
+        name="${e#lib/}" lic=""
+        while read -r glob spdx; do
+            [[ -z "$glob" || "$glob" == \#* ]] && continue
+            # shellcheck disable=SC2053
+            if [[ "$name" == $glob ]]; then lic="$spdx"; break; fi
+        done < "$here/common/bundled-licenses.txt"
+        if [[ -z "$lic" ]]; then
+            echo "build-packages: warning: no license known for $name: add it to packaging/common/bundled-licenses.txt" >&2
+            lic="unknown"
+        else
+            licenses+=("$lic")
+        fi
+        printf '  %-48s %s\n' "$name" "$lic"
+    done
+} > "$stage/$docdir/copyright"
+chmod 0644 "$stage/$docdir/copyright"
+rpm_license="LicenseRef-Unspecified"
+while IFS= read -r l; do
+    [[ "$l" == *" OR "* ]] && l="($l)"
+    rpm_license="$rpm_license AND $l"
+done < <(printf '%s\n' "${licenses[@]}" | sort -u)
+
+find "$stage" -type d -exec chmod 0755 {} +
+chmod 0700 "$stage/var/lib/slurm-azure-power"
+if [[ -n "${SOURCE_DATE_EPOCH:-}" ]]; then
+    find "$stage" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+fi
+
+mkdir -p "$out"
+out=$(cd -P "$out" && pwd -P)
+
+# ---- DEB -----------------------------------------------------------------------------------------------------
+if $want_deb; then
+    root="$work/deb"
+    cp -a "$stage" "$root"
+    # Debian ships the state directory root-owned; postinst hands it to slurm with a dpkg-statoverride.
+    chmod 0755 "$root/var/lib/slurm-azure-power"
+    install -d -m 0755 "$root/DEBIAN"
+    installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
+    sed -e "s|@DEB_VERSION@|$deb_version|" -e "s|@INSTALLED_SIZE@|$installed_size|" \
+        -e "s|@MAINTAINER@|${PACKAGES_MAINTAINER:-slurm-azure-power maintainers <root@localhost>}|" \
+        "$here/deb/control.in" > "$root/DEBIAN/control"
+    if [[ -n "${PACKAGES_HOMEPAGE:-}" ]]; then
+        sed -i "s|@HOMEPAGE@|$PACKAGES_HOMEPAGE|" "$root/DEBIAN/control"
+    else
+        sed -i '/^Homepage: @HOMEPAGE@$/d' "$root/DEBIAN/control"
+    fi
+    install -m 0644 "$here/deb/conffiles" "$root/DEBIAN/conffiles"
+    install -m 0755 "$here/deb/postinst" "$here/deb/postrm" "$root/DEBIAN/"
+    (cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum) \
+        > "$root/DEBIAN/md5sums"
+    chmod 0644 "$root/DEBIAN/md5sums"
+    [[ -n "${SOURCE_DATE_EPOCH:-}" ]] && find "$root/DEBIAN" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+    deb="$out/slurm-azure-power_${deb_version}_all.deb"
+    # gzip: every dpkg reads it (xz gains little on jars, zstd needs dpkg 1.21.18+).
+    dpkg-deb --root-owner-group -Zgzip -z9 --build "$root" "$deb" >/dev/null
+    echo "build-packages: $deb"
+fi
+
+# ---- RPM -----------------------------------------------------------------------------------------------------
+if $want_rpm; then
+    top="$work/rpm"
+    mkdir -p "$top"/{BUILD,BUILDROOT,RPMS,SOURCES,SPECS,SRPMS,tmp}
+    rpmbuild -bb --quiet \
+        --define "_topdir $top" \
+        --define "_tmppath $top/tmp" \
+        --define "_rpmdir $out" \
+        --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
+        --define "pkg_version $base" \
+        --define "pkg_release $rpm_release" \
+        --define "pkg_license $rpm_license" \
+        --define "stage_root $stage" \
+        ${SOURCE_DATE_EPOCH:+--define "use_source_date_epoch_as_buildtime 1"} \
+        "$here/rpm/slurm-azure-power.spec" >&2
+    echo "build-packages: $out/slurm-azure-power-$base-$rpm_release.noarch.rpm"
+fi

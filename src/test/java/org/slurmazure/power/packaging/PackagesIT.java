@@ -1,0 +1,633 @@
+package org.slurmazure.power.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The packages as an admin gets them. Builds the DEB and the RPM with packaging/build-packages.sh from this build's
+ * jar and lib/ (as {@code mvn -Ppackages package} does), then installs the DEB on this machine with dpkg, runs the
+ * installed programs the way slurmctld runs them (SlurmUser, empty environment, closed stdio), upgrades it, removes
+ * and purges it; the RPM is checked with {@code rpm -qp}. See docs/packaging.md.
+ *
+ * <p>Needs root and dpkg (Debian or a derivative); installs Debian's {@code rpm} package with apt-get when rpmbuild
+ * is missing. Fails with one message when it cannot run; {@code -Dpackaging.skip=true} skips it. It owns the
+ * {@code slurm-azure-power} package on this machine while it runs: it refuses to start when that package was
+ * installed by something else, and purges its own install at the end. It leaves the slurm user, /var/log/slurm and
+ * every Slurm package alone, so the end-to-end test can run at the same time.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PackagesIT {
+    static final String PKG = "slurm-azure-power";
+    static final Path BIN = Path.of("/usr/bin/slurm-azure-power");
+    static final String LIBEXEC = "/usr/libexec/slurm-azure-power/";
+    static final List<String> PROGRAMS = List.of("resume", "suspend", "resume-fail");
+    static final Map<String, String> SLURM_NAMES = Map.of("resume", "Resume", "suspend", "Suspend",
+            "resume-fail", "ResumeFail");
+    static final Path APP = Path.of("/usr/share/slurm-azure-power");
+    static final Path JAR = APP.resolve("slurm-azure-power.jar");
+    static final Path JVM_FILE = Path.of("/etc/slurm/azure-power.jvm");
+    static final Path EXAMPLE = Path.of("/etc/slurm/azure-power.yaml.example");
+    static final Path LOGROTATE = Path.of("/etc/logrotate.d/slurm-azure-power");
+    static final Path STATE = Path.of("/var/lib/slurm-azure-power");
+    static final Path DOC = Path.of("/usr/share/doc/slurm-azure-power");
+    static final List<String> CONFFILES = List.of(JVM_FILE.toString(), EXAMPLE.toString(), LOGROTATE.toString());
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-Xss512k", "-XX:-UsePerfData", "-Xshare:auto");
+    /** Serializes this test across checkouts (two mvn verify at once would install the same package). */
+    static final Path LOCK = Path.of("/tmp/slurm-azure-power-packaging-it.lock");
+    /** Says that the installed package is this test's (a run killed before its clean-up left it installed). */
+    static final Path MARKER = Path.of("/run/slurm-azure-power-packaging-it.installed");
+
+    private final long t0 = System.nanoTime();
+    private Path projectDir;
+    private Path buildDir;
+    private String version;
+    private Path work;
+    private Path site;
+    private Path deb;
+    private Path rpm;
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private boolean installedByUs;
+    private List<String> installedPaths = List.of();
+
+    @BeforeAll
+    void buildAndInstallTheDeb() throws Exception {
+        if (Boolean.getBoolean("packaging.skip")) {
+            Assumptions.abort("packaging test skipped (-Dpackaging.skip=true)");
+        }
+        String problem = prerequisites();
+        if (problem != null) {
+            fail("The packaging test cannot run here: " + problem + ". Run 'mvn verify' as root on Debian 12 (or a "
+                    + "derivative with dpkg and apt-get), or skip this test with -Dpackaging.skip=true.");
+        }
+        projectDir = projectDir();
+        buildDir = buildDir();
+        try (JarFile jar = new JarFile(buildDir.resolve("slurm-azure-power.jar").toFile())) {
+            version = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+        }
+        work = Files.createTempDirectory("slurm-azure-power-packaging-it-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Path out = work.resolve("packages");
+        buildPackages(out, "1", "deb,rpm");
+        deb = single(out, ".deb");
+        rpm = single(out, ".rpm");
+        log("built " + deb.getFileName() + " and " + rpm.getFileName());
+
+        takeLock();
+        Sh.Result status = Sh.of("dpkg-query", "-W", "-f=${db:Status-Abbrev} ${Version}", PKG).run();
+        if (status.ok() && !status.out().startsWith("un") && !status.out().isBlank() && !Files.exists(MARKER)) {
+            fail("The packaging test installs and purges " + PKG + ", but it is already installed here (" 
+                    + status.out().strip() + ") by something else: remove it first (dpkg --purge " + PKG
+                    + "), or skip this test with -Dpackaging.skip=true.");
+        }
+        Files.writeString(MARKER, "installed by " + getClass().getName() + " from " + projectDir + "\n");
+        installedByUs = true;
+        install(deb);
+        installedPaths = List.of(Sh.of("dpkg", "-L", PKG).run().check().out().strip().split("\n"));
+        site = siteConfiguration();
+        log("installed " + deb.getFileName());
+    }
+
+    @AfterAll
+    void purgeAndCleanUp() throws IOException {
+        try {
+            if (installedByUs) {
+                Sh.Result status = Sh.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", PKG).run();
+                if (status.ok() && !status.out().startsWith("un")) {
+                    dpkg("--purge", PKG);
+                }
+                Files.deleteIfExists(MARKER);
+            }
+        } finally {
+            if (lock != null) {
+                lock.release();
+                lockChannel.close();
+            }
+            if (work != null) {
+                deleteTree(work);
+            }
+            log("done");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ the DEB
+
+    @Test
+    @Order(1)
+    void debInstallsLaunchersJarsConffilesAndTheStateDirectoryWithTheirModesAndOwners() throws Exception {
+        assertMode(BIN, "rwxr-xr-x", "root", "root");
+        for (String p : PROGRAMS) {
+            assertMode(Path.of(LIBEXEC + p), "rwxr-xr-x", "root", "root");
+        }
+        assertMode(JAR, "rw-r--r--", "root", "root");
+        Set<String> expectedJars = new TreeSet<>(classPathJars(JAR));
+        Set<String> installedJars;
+        try (Stream<Path> s = Files.list(APP.resolve("lib"))) {
+            installedJars = s.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+        }
+        assertEquals(expectedJars, installedJars, "lib/ holds exactly the jars of the manifest's Class-Path");
+        for (String j : installedJars) {
+            assertMode(APP.resolve("lib").resolve(j), "rw-r--r--", "root", "root");
+        }
+        for (String c : CONFFILES) {
+            assertMode(Path.of(c), "rw-r--r--", "root", "root");
+        }
+        assertMode(STATE, "rwx------", "slurm", "slurm");
+        assertTrue(Files.isDirectory(Path.of("/var/log/slurm")), "/var/log/slurm exists for power_save.log");
+        for (String d : List.of("README.md", "copyright", "docs/packaging.md", "docs/azure-setup.md",
+                "examples/slurm.conf.example", "examples/azure-role.json", "examples/azure-power.example.yaml")) {
+            assertMode(DOC.resolve(d), "rw-r--r--", "root", "root");
+        }
+
+        assertFalse(installedPaths.contains("/etc/slurm/azure-power.yaml"),
+                "the package ships only the example, never the configuration itself");
+        for (String p : installedPaths) {
+            Path path = Path.of(p);
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(path)) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+                assertFalse(perms.contains(PosixFilePermission.GROUP_WRITE)
+                        || perms.contains(PosixFilePermission.OTHERS_WRITE),
+                        p + " is group- or world-writable (slurmctld refuses such programs)");
+            }
+        }
+
+        String conffiles = Sh.of("dpkg-query", "-W", "-f=${Conffiles}", PKG).run().check().out();
+        List<String> listed = conffiles.lines().map(String::strip).filter(l -> !l.isEmpty())
+                .map(l -> l.split(" ")[0]).sorted().toList();
+        assertEquals(CONFFILES.stream().sorted().toList(), listed, "conffiles");
+        String depends = Sh.of("dpkg-query", "-W", "-f=${Depends}", PKG).run().check().out();
+        assertTrue(depends.startsWith("default-jre-headless (>= 2:1.17) | openjdk-17-jre-headless | "), depends);
+        assertTrue(depends.contains("| java17-runtime-headless"), depends);
+    }
+
+    @Test
+    @Order(2)
+    void installedCommandRunsWithAnEmptyEnvironmentAsRootAndAsSlurm() {
+        for (List<String> argv : List.of(List.of("env", "-i", BIN.toString(), "--version"),
+                List.of("runuser", "-u", "slurm", "--", "env", "-i", BIN.toString(), "--version"))) {
+            Sh.Result r = Sh.of(argv).run().check();
+            assertVersionOutput(r);
+        }
+        // The environment that the JVM and the java launcher would read is ignored: the run is the same.
+        Sh.Result r = Sh.of("runuser", "-u", "slurm", "--", "env", "-i", "JDK_JAVA_OPTIONS=-XX:+NoSuchOption",
+                "JAVA_TOOL_OPTIONS=-XX:+NoSuchOption", "_JAVA_OPTIONS=-XX:+NoSuchOption", "JAVA_HOME=/nonexistent",
+                BIN.toString(), "--version").run().check();
+        assertVersionOutput(r);
+        assertFalse(r.err().contains("Picked up"), r.toString());
+    }
+
+    @Test
+    @Order(3)
+    void resumeProgramDryRunsAsSlurmWithAnEmptyEnvironmentAndAConfigFile() {
+        Sh.Result r = Sh.of("runuser", "-u", "slurm", "--", "env", "-i", LIBEXEC + "resume", "--dry-run",
+                "--offline", "--config", site.resolve("azure-power.yaml").toString(), "azc[001-002]").run().check();
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("azc001\\s+azc001\\s+hpc1-burst\\s+-\\s+start unless running")),
+                r.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("azc002\\s+azc002\\s+hpc1-burst\\s+-\\s+start unless running")),
+                r.toString());
+        assertTrue(r.out().contains("dry run: nothing was written to Azure or Slurm"), r.toString());
+    }
+
+    @Test
+    @Order(4)
+    void eachSlurmConfProgramFindsTheConfigBesideSlurmConfWithClosedStdioAndNamesItselfInTheLog() throws IOException {
+        Path log = site.resolve("log/power_save.log");
+        for (String p : PROGRAMS) {
+            // As slurmctld 22.05 runs it: SlurmUser, only SLURM_CONF, fds 0-2 closed, one hostlist argument.
+            Sh.Result r = Sh.of("runuser", "-u", "slurm", "--", "env", "-i",
+                    "SLURM_CONF=" + site.resolve("slurm.conf"), "/bin/bash", "-c",
+                    "exec 0<&- 1>&- 2>&-; exec \"$0\" \"$@\"", LIBEXEC + p, "--dry-run", "--offline", "--verbose",
+                    "azc[001-002]").run();
+            String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
+            assertEquals(0, r.exitCode(), r + "\n" + text);
+            assertTrue(text.contains("User slurm invoked " + SLURM_NAMES.get(p) + " " + LIBEXEC + p + " azc[001-002]"),
+                    text);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void jvmOptionsAndJavaComeFromTheJvmFileOnly() throws IOException {
+        String original = Files.readString(JVM_FILE, StandardCharsets.UTF_8);
+        Path args = site.resolve("log/java-args");
+        Path fakeJava = site.resolve("fake-java");
+        // A java that records what it is given (and the option variables it sees), then runs the real one.
+        Files.writeString(fakeJava, "#!/bin/bash\n"
+                + "{ printf 'ENV %s %s %s\\n' \"${JDK_JAVA_OPTIONS-unset}\" \"${JAVA_TOOL_OPTIONS-unset}\" "
+                + "\"${_JAVA_OPTIONS-unset}\"\n"
+                + "  printf 'ARG %s\\n' \"$@\"; } > '" + args + "'\n"
+                + "exec /usr/bin/java \"$@\"\n");
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try {
+            Files.writeString(JVM_FILE, original + "\n  -Dpackaging.it=with spaces  \njava=" + fakeJava + "\n");
+            Sh.Result r = Sh.of("runuser", "-u", "slurm", "--", "env", "-i", "SLURM_CONF=" + site.resolve("slurm.conf"),
+                    "JDK_JAVA_OPTIONS=-XX:+NoSuchOption", "JAVA_TOOL_OPTIONS=-XX:+NoSuchOption",
+                    "_JAVA_OPTIONS=-XX:+NoSuchOption", LIBEXEC + "suspend", "--dry-run", "--offline", "azc001").run();
+            assertEquals(0, r.exitCode(), r.toString());
+            List<String> expected = new ArrayList<>(List.of("ENV unset unset unset"));
+            List<String> argv = new ArrayList<>(DEFAULT_JVM_OPTIONS);
+            argv.addAll(List.of("-Dpackaging.it=with spaces", "-Dslurm.azure.program=" + LIBEXEC + "suspend", "-jar",
+                    JAR.toString(), "suspend", "--dry-run", "--offline", "azc001"));
+            argv.forEach(a -> expected.add("ARG " + a));
+            assertEquals(expected, Files.readAllLines(args, StandardCharsets.UTF_8));
+
+            // /usr/bin/slurm-azure-power passes no program name: the log names the subcommand instead.
+            Sh.of("env", "-i", BIN.toString(), "--version").run().check();
+            assertFalse(Files.readString(args).contains("-Dslurm.azure.program"), Files.readString(args));
+
+            Files.writeString(JVM_FILE, original + "Xmx1g\n");
+            int line = (int) original.lines().count() + 1;
+            r = Sh.of("runuser", "-u", "slurm", "--", "env", "-i", BIN.toString(), "--version").run();
+            assertEquals(3, r.exitCode(), r.toString());
+            assertTrue(r.err().contains(JVM_FILE + ":" + line + ": expected a JVM option starting with \"-\""), r.toString());
+
+            Files.writeString(JVM_FILE, original);
+            Files.setPosixFilePermissions(JVM_FILE, PosixFilePermissions.fromString("rw-------"));
+            r = Sh.of("runuser", "-u", "slurm", "--", "env", "-i", BIN.toString(), "--version").run();
+            assertEquals(3, r.exitCode(), r.toString());
+            assertTrue(r.err().contains("cannot read " + JVM_FILE), r.toString());
+        } finally {
+            Files.writeString(JVM_FILE, original);
+            Files.setPosixFilePermissions(JVM_FILE, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
+    @Test
+    @Order(6)
+    void upgradeKeepsTheAdminsEditsOfConffiles() throws IOException {
+        Path out = work.resolve("packages-2");
+        buildPackages(out, "2", "deb");
+        Path deb2 = single(out, ".deb");
+        String edit = "# edited by the admin\n-Dpackaging.it.edit=kept\n";
+        Files.writeString(JVM_FILE, edit, StandardOpenOption.APPEND);
+
+        install(deb2);
+        String installed = Sh.of("dpkg-query", "-W", "-f=${Version}", PKG).run().check().out();
+        assertTrue(installed.endsWith("-2"), "upgraded to release 2, found " + installed);
+        assertTrue(Files.readString(JVM_FILE).endsWith(edit), "the admin's edit of " + JVM_FILE + " is kept");
+        for (String suffix : List.of(".dpkg-dist", ".dpkg-new", ".dpkg-old")) {
+            assertFalse(Files.exists(Path.of(JVM_FILE + suffix)), JVM_FILE + suffix);
+        }
+        assertMode(STATE, "rwx------", "slurm", "slurm");
+        assertVersionOutput(Sh.of("runuser", "-u", "slurm", "--", "env", "-i", BIN.toString(), "--version").run().check());
+    }
+
+    @Test
+    @Order(7)
+    void removeKeepsConffilesAndPurgeRemovesEverything() throws IOException {
+        dpkg("-r", PKG).check();
+        assertTrue(Sh.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", PKG).run().out().startsWith("rc"),
+                "removed, conffiles kept");
+        for (Path gone : List.of(BIN, Path.of(LIBEXEC), APP, DOC)) {
+            assertFalse(Files.exists(gone, LinkOption.NOFOLLOW_LINKS), gone + " is still there after dpkg -r");
+        }
+        for (String c : CONFFILES) {
+            assertTrue(Files.exists(Path.of(c)), c + " (a conffile) is kept by dpkg -r");
+        }
+
+        dpkg("--purge", PKG).check();
+        Sh.Result status = Sh.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", PKG).run();
+        assertTrue(!status.ok() || status.out().startsWith("un"), status.toString());
+        List<String> left = new ArrayList<>();
+        for (String p : installedPaths) {
+            Path path = Path.of(p);
+            boolean shared = Files.isDirectory(path) && !p.contains("slurm-azure-power");
+            if (!shared && Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                left.add(p);
+            }
+        }
+        for (String c : CONFFILES) {
+            for (String suffix : List.of("", ".dpkg-dist", ".dpkg-old", ".dpkg-new", ".dpkg-bak")) {
+                if (Files.exists(Path.of(c + suffix))) {
+                    left.add(c + suffix);
+                }
+            }
+        }
+        if (Files.exists(STATE)) {
+            left.add(STATE.toString());
+        }
+        assertEquals(List.of(), left, "left behind by dpkg --purge");
+        assertFalse(Sh.of("dpkg-statoverride", "--list").run().out().contains(STATE.toString()), "statoverride left");
+        assertTrue(Files.isDirectory(Path.of("/var/log/slurm")), "/var/log/slurm (shared with Slurm) is kept");
+        assertTrue(Sh.of("id", "-u", "slurm").run().ok(), "the slurm user (shared with Slurm) is kept");
+    }
+
+    // ------------------------------------------------------------------------------------------------ the RPM
+
+    @Test
+    @Order(10)
+    void rpmHoldsTheSameFilesAsTheDebWithModesOwnersAndConfigFlags() {
+        Map<String, String[]> files = new LinkedHashMap<>();
+        String q = Sh.of("rpm", "-qp", "--qf",
+                "[%{FILEMODES:perms} %{FILEUSERNAME} %{FILEGROUPNAME} %{FILEFLAGS:fflags}| %{FILENAMES}\\n]",
+                rpm.toString()).run().check().out();
+        for (String l : q.strip().split("\n")) {
+            String[] halves = l.split("\\| ", 2);
+            files.put(halves[1], halves[0].strip().split(" +"));
+        }
+        assertRpm(files, BIN.toString(), "-rwxr-xr-x", "root", "root", "");
+        for (String p : PROGRAMS) {
+            assertRpm(files, LIBEXEC + p, "-rwxr-xr-x", "root", "root", "");
+        }
+        assertRpm(files, JAR.toString(), "-rw-r--r--", "root", "root", "");
+        for (String c : CONFFILES) {
+            assertRpm(files, c, "-rw-r--r--", "root", "root", "cn");
+        }
+        assertRpm(files, STATE.toString(), "drwx------", "slurm", "slurm", "");
+        assertRpm(files, DOC.resolve("README.md").toString(), "-rw-r--r--", "root", "root", "d");
+
+        Set<String> rpmFiles = new TreeSet<>(List.of(Sh.of("rpm", "-qlp", rpm.toString()).run().check().out()
+                .strip().split("\n")));
+        assertEquals(rpmFiles, files.keySet().stream().collect(Collectors.toCollection(TreeSet::new)));
+        Set<String> debFiles = new TreeSet<>();
+        for (String l : Sh.of("dpkg-deb", "-c", deb.toString()).run().check().out().strip().split("\n")) {
+            String path = l.substring(l.indexOf("./") + 1);
+            if (!l.startsWith("d")) {
+                debFiles.add(path);
+            }
+        }
+        Set<String> rpmPlainFiles = files.entrySet().stream().filter(e -> !e.getValue()[0].startsWith("d"))
+                .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(debFiles, rpmPlainFiles, "the DEB and the RPM install the same files");
+    }
+
+    @Test
+    @Order(11)
+    void rpmScriptletsCreateTheSlurmUserAndTheLogDirectoryAndRemoveNothing() throws IOException {
+        String scripts = Sh.of("rpm", "-qp", "--scripts", rpm.toString()).run().check().out();
+        assertTrue(scripts.contains("preinstall scriptlet (using /bin/sh)"), scripts);
+        assertTrue(scripts.contains("getent passwd slurm >/dev/null ||"), scripts);
+        assertTrue(scripts.contains("useradd -r -g slurm -M -d /nonexistent -s /sbin/nologin"), scripts);
+        assertTrue(scripts.contains("getent group slurm >/dev/null || groupadd -r slurm"), scripts);
+        assertTrue(scripts.contains("postinstall scriptlet (using /bin/sh)"), scripts);
+        assertTrue(scripts.contains("install -d -o slurm -g slurm -m 0755 /var/log/slurm"), scripts);
+        assertFalse(scripts.contains("uninstall scriptlet"), "no scriptlet on removal: " + scripts);
+        for (String tag : List.of("PREIN", "POSTIN")) {
+            Path body = work.resolve(tag + ".sh");
+            Files.writeString(body, Sh.of("rpm", "-qp", "--qf", "%{" + tag + "}", rpm.toString()).run().check().out());
+            Sh.of("sh", "-n", body.toString()).run().check();
+        }
+    }
+
+    @Test
+    @Order(12)
+    void rpmRequiresAHeadlessJava17RuntimeAndNothingOfTheBuildHost() {
+        List<String> requires = List.of(Sh.of("rpm", "-qp", "--requires", rpm.toString()).run().check().out()
+                .strip().split("\n"));
+        assertTrue(requires.contains("(java-17-openjdk-headless or jre-headless >= 1:17)"), requires.toString());
+        Set<String> allowed = Set.of("(java-17-openjdk-headless or jre-headless >= 1:17)", "/bin/sh", "bash",
+                "coreutils", "glibc-common", "shadow-utils");
+        for (String r : requires) {
+            assertTrue(allowed.contains(r) || r.startsWith("rpmlib("), "unexpected requirement " + r);
+        }
+        String nevra = Sh.of("rpm", "-qp", "--qf", "%{NAME} %{VERSION} %{RELEASE} %{ARCH}", rpm.toString()).run()
+                .check().out();
+        Matcher m = Pattern.compile("([^-]+)(?:-(.+))?").matcher(version);
+        assertTrue(m.matches(), version);
+        String release = m.group(2) == null ? "1" : "0.1." + m.group(2).replace('-', '.');
+        assertEquals(PKG + " " + m.group(1) + " " + release + " noarch", nevra);
+        assertTrue(Sh.of("rpm", "-qp", "--recommends", rpm.toString()).run().check().out().contains("logrotate"));
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private void buildPackages(Path out, String release, String formats) {
+        long t = System.nanoTime();
+        Sh.of("bash", projectDir.resolve("packaging/build-packages.sh").toString(), "--build-dir", buildDir.toString(),
+                "--version", version, "--release", release, "--formats", formats, "--out", out.toString(),
+                "--project-dir", projectDir.toString(), "--java-home", System.getProperty("java.home"))
+                .timeout(Duration.ofMinutes(2)).run().check();
+        log(String.format("build-packages.sh --formats %s: %.1f s", formats, (System.nanoTime() - t) / 1e9));
+    }
+
+    private void install(Path pkg) {
+        Sh.Result r = dpkg("-i", pkg.toString());
+        if (!r.ok() && r.err().contains("dependency problems")) {
+            // No Debian package provides a Java 17+ runtime here (a JDK from a tarball): the launchers find it
+            // under /usr/lib/jvm anyway. The Depends field itself is checked by a test.
+            log("no Debian package satisfies the Java dependency here: installing with --force-depends");
+            r = dpkg("-i", "--force-depends", pkg.toString());
+        }
+        r.check();
+    }
+
+    /** dpkg, waiting (up to 2 minutes) while another dpkg or apt-get holds its lock. */
+    private static Sh.Result dpkg(String... args) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            Sh.Result r = Sh.of(Sh.prefixed(List.of("dpkg"), args)).env("DEBIAN_FRONTEND", "noninteractive")
+                    .timeout(Duration.ofMinutes(2)).run();
+            if (r.ok() || !r.err().contains("lock") || System.nanoTime() > deadline) {
+                return r;
+            }
+            sleep(1000);
+        }
+    }
+
+    private static String prerequisites() {
+        if (!Sh.of("id", "-u").run().out().strip().equals("0")) {
+            return "it must run as root (it installs and purges a package with dpkg); you are "
+                    + System.getProperty("user.name");
+        }
+        for (String tool : List.of("/usr/bin/dpkg", "/usr/bin/dpkg-deb", "/usr/bin/dpkg-query",
+                "/usr/bin/dpkg-statoverride", "/usr/sbin/runuser")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                return tool + " is missing: it needs a Debian-like system";
+            }
+        }
+        if (!Files.isExecutable(Path.of("/usr/bin/rpmbuild"))) {
+            Sh.Result r = Sh.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "rpm")
+                    .env("DEBIAN_FRONTEND", "noninteractive").timeout(Duration.ofMinutes(5)).run();
+            if (!r.ok()) {
+                Sh.of("apt-get", "update", "-qq").timeout(Duration.ofMinutes(3)).run();
+                r = Sh.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "rpm")
+                        .env("DEBIAN_FRONTEND", "noninteractive").timeout(Duration.ofMinutes(5)).run();
+            }
+            if (!r.ok() || !Files.isExecutable(Path.of("/usr/bin/rpmbuild"))) {
+                return "rpmbuild is missing and 'apt-get install rpm' failed: " + r.err().strip();
+            }
+        }
+        return null;
+    }
+
+    private void takeLock() throws IOException {
+        lockChannel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while ((lock = lockChannel.tryLock()) == null) {
+            if (System.nanoTime() > deadline) {
+                fail("another packaging test has held " + LOCK + " for 5 minutes");
+            }
+            sleep(500);
+        }
+    }
+
+    /** A directory slurm can read, like /etc/slurm: slurm.conf, azure-power.yaml (from the installed example). */
+    private Path siteConfiguration() throws IOException {
+        Path dir = Files.createDirectories(work.resolve("site"));
+        Path logDir = Files.createDirectories(dir.resolve("log"));
+        Path stateDir = Files.createDirectories(dir.resolve("state"));
+        UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+        for (Path d : List.of(logDir, stateDir)) {
+            Files.setOwner(d, users.lookupPrincipalByName("slurm"));
+            Files.getFileAttributeView(d, java.nio.file.attribute.PosixFileAttributeView.class)
+                    .setGroup(users.lookupPrincipalByGroupName("slurm"));
+        }
+        Files.setPosixFilePermissions(stateDir, PosixFilePermissions.fromString("rwx------"));
+        String example = Files.readString(EXAMPLE, StandardCharsets.UTF_8);
+        String config = example.replace("file: /var/log/slurm/power_save.log", "file: " + logDir.resolve("power_save.log"))
+                .replace("stateDir: /var/lib/slurm-azure-power", "stateDir: " + stateDir);
+        assertFalse(config.equals(example) || config.contains("/var/log/slurm/power_save.log\n"),
+                "the example's log.file and stateDir lines changed: update this test");
+        Files.writeString(dir.resolve("azure-power.yaml"), config);
+        Files.writeString(dir.resolve("slurm.conf"), "# only its directory matters here\n");
+        for (Path d : List.of(dir, logDir)) {
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return dir;
+    }
+
+    private void assertVersionOutput(Sh.Result r) {
+        List<String> lines = r.out().lines().toList();
+        assertEquals("slurm-azure-power " + version, lines.get(0), r.toString());
+        Matcher m = Pattern.compile("Java (\\d+)[.+].*").matcher(lines.get(1));
+        assertTrue(m.matches() && Integer.parseInt(m.group(1)) >= 17, r.toString());
+    }
+
+    private static void assertMode(Path p, String perms, String owner, String group) throws IOException {
+        assertTrue(Files.exists(p, LinkOption.NOFOLLOW_LINKS), p + " is missing");
+        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        assertEquals(perms + " " + owner + ":" + group, PosixFilePermissions.toString(a.permissions()) + " "
+                + a.owner().getName() + ":" + a.group().getName(), p.toString());
+    }
+
+    private static void assertRpm(Map<String, String[]> files, String path, String mode, String user, String group,
+            String flags) {
+        String[] f = files.get(path);
+        assertTrue(f != null, path + " is not in the RPM");
+        assertEquals(mode + " " + user + " " + group + " " + flags,
+                String.join(" ", f[0], f[1], f[2], f.length > 3 ? f[3] : ""), path);
+    }
+
+    private static List<String> classPathJars(Path jar) throws IOException {
+        try (JarFile j = new JarFile(jar.toFile())) {
+            String cp = j.getManifest().getMainAttributes().getValue("Class-Path");
+            return Stream.of(cp.trim().split("\\s+")).map(e -> e.substring("lib/".length())).toList();
+        }
+    }
+
+    private static Path single(Path dir, String suffix) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> found = s.filter(p -> p.getFileName().toString().endsWith(suffix)).toList();
+            assertEquals(1, found.size(), "one " + suffix + " in " + dir + ": " + found);
+            return found.get(0);
+        }
+    }
+
+    /** The checkout: -Dpackaging.projectDir, else Maven's basedir, else the working directory. */
+    private static Path projectDir() {
+        String p = System.getProperty("packaging.projectDir", System.getProperty("basedir", ""));
+        Path dir = Paths.get(p).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(dir.resolve("packaging/build-packages.sh"))) {
+            fail(dir + " is not a checkout of slurm-azure-power (no packaging/build-packages.sh): set "
+                    + "-Dpackaging.projectDir=DIR");
+        }
+        return dir;
+    }
+
+    /**
+     * The build output holding slurm-azure-power.jar and lib/: -Dpackaging.buildDir, else the parent of the
+     * test-classes these classes come from (the current build, also with -Dbuild.dir=...), else target/.
+     */
+    private Path buildDir() {
+        String p = System.getProperty("packaging.buildDir");
+        Path dir = null;
+        if (p != null && !p.isBlank()) {
+            dir = projectDir.resolve(p).normalize();
+        } else {
+            try {
+                Path classes = Paths.get(PackagesIT.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                if (classes.getFileName().toString().equals("test-classes")
+                        && Files.isRegularFile(classes.resolveSibling("slurm-azure-power.jar"))) {
+                    dir = classes.getParent();
+                }
+            } catch (URISyntaxException | RuntimeException e) {
+                // fall through to the default
+            }
+            if (dir == null) {
+                dir = projectDir.resolve("target");
+            }
+        }
+        if (!Files.isRegularFile(dir.resolve("slurm-azure-power.jar")) || !Files.isDirectory(dir.resolve("lib"))) {
+            fail(dir + " holds no slurm-azure-power.jar and lib/: build first (mvn -DskipTests package), or set "
+                    + "-Dpackaging.buildDir=DIR");
+        }
+        return dir;
+    }
+
+    private void log(String message) {
+        System.out.printf("[packaging] %5.1f s  %s%n", (System.nanoTime() - t0) / 1e9, message);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

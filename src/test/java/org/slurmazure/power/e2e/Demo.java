@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import org.slurmazure.power.emulator.ArmEmulator;
 import org.slurmazure.power.emulator.VmSpec;
+import org.slurmazure.power.testing.Cmd;
 
 /**
  * {@code bin/demo}: a burst cycle to watch, with no Azure account. The ARM emulator stands in for Azure, with

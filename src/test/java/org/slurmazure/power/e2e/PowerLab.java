@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.slurmazure.power.emulator.ArmEmulator;
 import org.slurmazure.power.emulator.RequestRecord;
 import org.slurmazure.power.emulator.VmSpec;
+import org.slurmazure.power.testing.Cmd;
 
 /**
  * The whole system on one machine: the ARM emulator (in this JVM) holding one VM per cloud node, a copy of the built

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slurmazure.power.testing.Cmd;
 
 /**
  * What a real Slurm lab needs on this machine: root, and Debian's {@code slurmctld slurmd slurm-client munge}

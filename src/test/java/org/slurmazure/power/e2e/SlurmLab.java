@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slurmazure.power.testing.Cmd;
 
 /**
  * A private Slurm 22.05 cluster on this machine, in one directory: munged (own key and socket), slurmctld

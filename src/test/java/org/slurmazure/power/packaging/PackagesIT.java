@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.slurmazure.power.testing.Cmd;
 
 /**
  * The packages as an admin gets them. Builds the DEB and the RPM with packaging/build-packages.sh from this build's
@@ -116,7 +117,7 @@ class PackagesIT {
         log("built " + deb.getFileName() + " and " + rpm.getFileName());
 
         takeLock();
-        Sh.Result status = Sh.of("dpkg-query", "-W", "-f=${db:Status-Abbrev} ${Version}", PKG).run();
+        Cmd.Result status = Cmd.of("dpkg-query", "-W", "-f=${db:Status-Abbrev} ${Version}", PKG).run();
         if (status.ok() && !status.out().startsWith("un") && !status.out().isBlank() && !Files.exists(MARKER)) {
             fail("The packaging test installs and purges " + PKG + ", but it is already installed here (" 
                     + status.out().strip() + ") by something else: remove it first (dpkg --purge " + PKG
@@ -125,7 +126,7 @@ class PackagesIT {
         Files.writeString(MARKER, "installed by " + getClass().getName() + " from " + projectDir + "\n");
         installedByUs = true;
         install(deb);
-        installedPaths = List.of(Sh.of("dpkg", "-L", PKG).run().check().out().strip().split("\n"));
+        installedPaths = List.of(Cmd.of("dpkg", "-L", PKG).run().check().out().strip().split("\n"));
         site = siteConfiguration();
         log("installed " + deb.getFileName());
     }
@@ -134,7 +135,7 @@ class PackagesIT {
     void purgeAndCleanUp() throws IOException {
         try {
             if (installedByUs) {
-                Sh.Result status = Sh.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", PKG).run();
+                Cmd.Result status = Cmd.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", PKG).run();
                 if (status.ok() && !status.out().startsWith("un")) {
                     dpkg("--purge", PKG);
                 }
@@ -193,11 +194,11 @@ class PackagesIT {
             }
         }
 
-        String conffiles = Sh.of("dpkg-query", "-W", "-f=${Conffiles}", PKG).run().check().out();
+        String conffiles = Cmd.of("dpkg-query", "-W", "-f=${Conffiles}", PKG).run().check().out();
         List<String> listed = conffiles.lines().map(String::strip).filter(l -> !l.isEmpty())
                 .map(l -> l.split(" ")[0]).sorted().toList();
         assertEquals(CONFFILES.stream().sorted().toList(), listed, "conffiles");
-        String depends = Sh.of("dpkg-query", "-W", "-f=${Depends}", PKG).run().check().out();
+        String depends = Cmd.of("dpkg-query", "-W", "-f=${Depends}", PKG).run().check().out();
         assertTrue(depends.startsWith("default-jre-headless (>= 2:1.17) | openjdk-17-jre-headless | "), depends);
         assertTrue(depends.contains("| java17-runtime-headless"), depends);
     }
@@ -207,11 +208,11 @@ class PackagesIT {
     void installedCommandRunsWithAnEmptyEnvironmentAsRootAndAsSlurm() {
         for (List<String> argv : List.of(List.of("env", "-i", BIN.toString(), "--version"),
                 List.of("runuser", "-u", "slurm", "--", "env", "-i", BIN.toString(), "--version"))) {
-            Sh.Result r = Sh.of(argv).run().check();
+            Cmd.Result r = Cmd.of(argv).run().check();
             assertVersionOutput(r);
         }
         // The environment that the JVM and the java launcher would read is ignored: the run is the same.
-        Sh.Result r = Sh.of("runuser", "-u", "slurm", "--", "env", "-i", "JDK_JAVA_OPTIONS=-XX:+NoSuchOption",
+        Cmd.Result r = Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", "JDK_JAVA_OPTIONS=-XX:+NoSuchOption",
                 "JAVA_TOOL_OPTIONS=-XX:+NoSuchOption", "_JAVA_OPTIONS=-XX:+NoSuchOption", "JAVA_HOME=/nonexistent",
                 BIN.toString(), "--version").run().check();
         assertVersionOutput(r);
@@ -221,7 +222,7 @@ class PackagesIT {
     @Test
     @Order(3)
     void resumeProgramDryRunsAsSlurmWithAnEmptyEnvironmentAndAConfigFile() {
-        Sh.Result r = Sh.of("runuser", "-u", "slurm", "--", "env", "-i", LIBEXEC + "resume", "--dry-run",
+        Cmd.Result r = Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", LIBEXEC + "resume", "--dry-run",
                 "--offline", "--config", site.resolve("azure-power.yaml").toString(), "azc[001-002]").run().check();
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.stream().anyMatch(l -> l.matches("azc001\\s+azc001\\s+hpc1-burst\\s+-\\s+start unless running")),
@@ -237,7 +238,7 @@ class PackagesIT {
         Path log = site.resolve("log/power_save.log");
         for (String p : PROGRAMS) {
             // As slurmctld 22.05 runs it: SlurmUser, only SLURM_CONF, fds 0-2 closed, one hostlist argument.
-            Sh.Result r = Sh.of("runuser", "-u", "slurm", "--", "env", "-i",
+            Cmd.Result r = Cmd.of("runuser", "-u", "slurm", "--", "env", "-i",
                     "SLURM_CONF=" + site.resolve("slurm.conf"), "/bin/bash", "-c",
                     "exec 0<&- 1>&- 2>&-; exec \"$0\" \"$@\"", LIBEXEC + p, "--dry-run", "--offline", "--verbose",
                     "azc[001-002]").run();
@@ -263,7 +264,7 @@ class PackagesIT {
         Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
         try {
             Files.writeString(JVM_FILE, original + "\n  -Dpackaging.it=with spaces  \njava=" + fakeJava + "\n");
-            Sh.Result r = Sh.of("runuser", "-u", "slurm", "--", "env", "-i", "SLURM_CONF=" + site.resolve("slurm.conf"),
+            Cmd.Result r = Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", "SLURM_CONF=" + site.resolve("slurm.conf"),
                     "JDK_JAVA_OPTIONS=-XX:+NoSuchOption", "JAVA_TOOL_OPTIONS=-XX:+NoSuchOption",
                     "_JAVA_OPTIONS=-XX:+NoSuchOption", LIBEXEC + "suspend", "--dry-run", "--offline", "azc001").run();
             assertEquals(0, r.exitCode(), r.toString());
@@ -275,18 +276,18 @@ class PackagesIT {
             assertEquals(expected, Files.readAllLines(args, StandardCharsets.UTF_8));
 
             // /usr/bin/slurm-azure-power passes no program name: the log names the subcommand instead.
-            Sh.of("env", "-i", BIN.toString(), "--version").run().check();
+            Cmd.of("env", "-i", BIN.toString(), "--version").run().check();
             assertFalse(Files.readString(args).contains("-Dslurm.azure.program"), Files.readString(args));
 
             Files.writeString(JVM_FILE, original + "Xmx1g\n");
             int line = (int) original.lines().count() + 1;
-            r = Sh.of("runuser", "-u", "slurm", "--", "env", "-i", BIN.toString(), "--version").run();
+            r = Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", BIN.toString(), "--version").run();
             assertEquals(3, r.exitCode(), r.toString());
             assertTrue(r.err().contains(JVM_FILE + ":" + line + ": expected a JVM option starting with \"-\""), r.toString());
 
             Files.writeString(JVM_FILE, original);
             Files.setPosixFilePermissions(JVM_FILE, PosixFilePermissions.fromString("rw-------"));
-            r = Sh.of("runuser", "-u", "slurm", "--", "env", "-i", BIN.toString(), "--version").run();
+            r = Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", BIN.toString(), "--version").run();
             assertEquals(3, r.exitCode(), r.toString());
             assertTrue(r.err().contains("cannot read " + JVM_FILE), r.toString());
         } finally {
@@ -305,21 +306,21 @@ class PackagesIT {
         Files.writeString(JVM_FILE, edit, StandardOpenOption.APPEND);
 
         install(deb2);
-        String installed = Sh.of("dpkg-query", "-W", "-f=${Version}", PKG).run().check().out();
+        String installed = Cmd.of("dpkg-query", "-W", "-f=${Version}", PKG).run().check().out();
         assertTrue(installed.endsWith("-2"), "upgraded to release 2, found " + installed);
         assertTrue(Files.readString(JVM_FILE).endsWith(edit), "the admin's edit of " + JVM_FILE + " is kept");
         for (String suffix : List.of(".dpkg-dist", ".dpkg-new", ".dpkg-old")) {
             assertFalse(Files.exists(Path.of(JVM_FILE + suffix)), JVM_FILE + suffix);
         }
         assertMode(STATE, "rwx------", "slurm", "slurm");
-        assertVersionOutput(Sh.of("runuser", "-u", "slurm", "--", "env", "-i", BIN.toString(), "--version").run().check());
+        assertVersionOutput(Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", BIN.toString(), "--version").run().check());
     }
 
     @Test
     @Order(7)
     void removeKeepsConffilesAndPurgeRemovesEverything() throws IOException {
         dpkg("-r", PKG).check();
-        assertTrue(Sh.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", PKG).run().out().startsWith("rc"),
+        assertTrue(Cmd.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", PKG).run().out().startsWith("rc"),
                 "removed, conffiles kept");
         for (Path gone : List.of(BIN, Path.of(LIBEXEC), APP, DOC)) {
             assertFalse(Files.exists(gone, LinkOption.NOFOLLOW_LINKS), gone + " is still there after dpkg -r");
@@ -329,7 +330,7 @@ class PackagesIT {
         }
 
         dpkg("--purge", PKG).check();
-        Sh.Result status = Sh.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", PKG).run();
+        Cmd.Result status = Cmd.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", PKG).run();
         assertTrue(!status.ok() || status.out().startsWith("un"), status.toString());
         List<String> left = new ArrayList<>();
         for (String p : installedPaths) {
@@ -350,9 +351,9 @@ class PackagesIT {
             left.add(STATE.toString());
         }
         assertEquals(List.of(), left, "left behind by dpkg --purge");
-        assertFalse(Sh.of("dpkg-statoverride", "--list").run().out().contains(STATE.toString()), "statoverride left");
+        assertFalse(Cmd.of("dpkg-statoverride", "--list").run().out().contains(STATE.toString()), "statoverride left");
         assertTrue(Files.isDirectory(Path.of("/var/log/slurm")), "/var/log/slurm (shared with Slurm) is kept");
-        assertTrue(Sh.of("id", "-u", "slurm").run().ok(), "the slurm user (shared with Slurm) is kept");
+        assertTrue(Cmd.of("id", "-u", "slurm").run().ok(), "the slurm user (shared with Slurm) is kept");
     }
 
     // ------------------------------------------------------------------------------------------------ the RPM
@@ -361,7 +362,7 @@ class PackagesIT {
     @Order(10)
     void rpmHoldsTheSameFilesAsTheDebWithModesOwnersAndConfigFlags() {
         Map<String, String[]> files = new LinkedHashMap<>();
-        String q = Sh.of("rpm", "-qp", "--qf",
+        String q = Cmd.of("rpm", "-qp", "--qf",
                 "[%{FILEMODES:perms} %{FILEUSERNAME} %{FILEGROUPNAME} %{FILEFLAGS:fflags}| %{FILENAMES}\\n]",
                 rpm.toString()).run().check().out();
         for (String l : q.strip().split("\n")) {
@@ -379,11 +380,11 @@ class PackagesIT {
         assertRpm(files, STATE.toString(), "drwx------", "slurm", "slurm", "");
         assertRpm(files, DOC.resolve("README.md").toString(), "-rw-r--r--", "root", "root", "d");
 
-        Set<String> rpmFiles = new TreeSet<>(List.of(Sh.of("rpm", "-qlp", rpm.toString()).run().check().out()
+        Set<String> rpmFiles = new TreeSet<>(List.of(Cmd.of("rpm", "-qlp", rpm.toString()).run().check().out()
                 .strip().split("\n")));
         assertEquals(rpmFiles, files.keySet().stream().collect(Collectors.toCollection(TreeSet::new)));
         Set<String> debFiles = new TreeSet<>();
-        for (String l : Sh.of("dpkg-deb", "-c", deb.toString()).run().check().out().strip().split("\n")) {
+        for (String l : Cmd.of("dpkg-deb", "-c", deb.toString()).run().check().out().strip().split("\n")) {
             String path = l.substring(l.indexOf("./") + 1);
             if (!l.startsWith("d")) {
                 debFiles.add(path);
@@ -397,7 +398,7 @@ class PackagesIT {
     @Test
     @Order(11)
     void rpmScriptletsCreateTheSlurmUserAndTheLogDirectoryAndRemoveNothing() throws IOException {
-        String scripts = Sh.of("rpm", "-qp", "--scripts", rpm.toString()).run().check().out();
+        String scripts = Cmd.of("rpm", "-qp", "--scripts", rpm.toString()).run().check().out();
         assertTrue(scripts.contains("preinstall scriptlet (using /bin/sh)"), scripts);
         assertTrue(scripts.contains("getent passwd slurm >/dev/null ||"), scripts);
         assertTrue(scripts.contains("useradd -r -g slurm -M -d /nonexistent -s /sbin/nologin"), scripts);
@@ -407,15 +408,15 @@ class PackagesIT {
         assertFalse(scripts.contains("uninstall scriptlet"), "no scriptlet on removal: " + scripts);
         for (String tag : List.of("PREIN", "POSTIN")) {
             Path body = work.resolve(tag + ".sh");
-            Files.writeString(body, Sh.of("rpm", "-qp", "--qf", "%{" + tag + "}", rpm.toString()).run().check().out());
-            Sh.of("sh", "-n", body.toString()).run().check();
+            Files.writeString(body, Cmd.of("rpm", "-qp", "--qf", "%{" + tag + "}", rpm.toString()).run().check().out());
+            Cmd.of("sh", "-n", body.toString()).run().check();
         }
     }
 
     @Test
     @Order(12)
     void rpmRequiresAHeadlessJava17RuntimeAndNothingOfTheBuildHost() {
-        List<String> requires = List.of(Sh.of("rpm", "-qp", "--requires", rpm.toString()).run().check().out()
+        List<String> requires = List.of(Cmd.of("rpm", "-qp", "--requires", rpm.toString()).run().check().out()
                 .strip().split("\n"));
         assertTrue(requires.contains("(java-17-openjdk-headless or jre-headless >= 1:17)"), requires.toString());
         Set<String> allowed = Set.of("(java-17-openjdk-headless or jre-headless >= 1:17)", "/bin/sh", "bash",
@@ -423,20 +424,20 @@ class PackagesIT {
         for (String r : requires) {
             assertTrue(allowed.contains(r) || r.startsWith("rpmlib("), "unexpected requirement " + r);
         }
-        String nevra = Sh.of("rpm", "-qp", "--qf", "%{NAME} %{VERSION} %{RELEASE} %{ARCH}", rpm.toString()).run()
+        String nevra = Cmd.of("rpm", "-qp", "--qf", "%{NAME} %{VERSION} %{RELEASE} %{ARCH}", rpm.toString()).run()
                 .check().out();
         Matcher m = Pattern.compile("([^-]+)(?:-(.+))?").matcher(version);
         assertTrue(m.matches(), version);
         String release = m.group(2) == null ? "1" : "0.1." + m.group(2).replace('-', '.');
         assertEquals(PKG + " " + m.group(1) + " " + release + " noarch", nevra);
-        assertTrue(Sh.of("rpm", "-qp", "--recommends", rpm.toString()).run().check().out().contains("logrotate"));
+        assertTrue(Cmd.of("rpm", "-qp", "--recommends", rpm.toString()).run().check().out().contains("logrotate"));
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
 
     private void buildPackages(Path out, String release, String formats) {
         long t = System.nanoTime();
-        Sh.of("bash", projectDir.resolve("packaging/build-packages.sh").toString(), "--build-dir", buildDir.toString(),
+        Cmd.of("bash", projectDir.resolve("packaging/build-packages.sh").toString(), "--build-dir", buildDir.toString(),
                 "--version", version, "--release", release, "--formats", formats, "--out", out.toString(),
                 "--project-dir", projectDir.toString(), "--java-home", System.getProperty("java.home"))
                 .timeout(Duration.ofMinutes(2)).run().check();
@@ -444,7 +445,7 @@ class PackagesIT {
     }
 
     private void install(Path pkg) {
-        Sh.Result r = dpkg("-i", pkg.toString());
+        Cmd.Result r = dpkg("-i", pkg.toString());
         if (!r.ok() && r.err().contains("dependency problems")) {
             // No Debian package provides a Java 17+ runtime here (a JDK from a tarball): the launchers find it
             // under /usr/lib/jvm anyway. The Depends field itself is checked by a test.
@@ -455,10 +456,10 @@ class PackagesIT {
     }
 
     /** dpkg, waiting (up to 2 minutes) while another dpkg or apt-get holds its lock. */
-    private static Sh.Result dpkg(String... args) {
+    private static Cmd.Result dpkg(String... args) {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (true) {
-            Sh.Result r = Sh.of(Sh.prefixed(List.of("dpkg"), args)).env("DEBIAN_FRONTEND", "noninteractive")
+            Cmd.Result r = Cmd.of(Cmd.concat(List.of("dpkg"), args)).env("DEBIAN_FRONTEND", "noninteractive")
                     .timeout(Duration.ofMinutes(2)).run();
             if (r.ok() || !r.err().contains("lock") || System.nanoTime() > deadline) {
                 return r;
@@ -468,7 +469,7 @@ class PackagesIT {
     }
 
     private static String prerequisites() {
-        if (!Sh.of("id", "-u").run().out().strip().equals("0")) {
+        if (!Cmd.of("id", "-u").run().out().strip().equals("0")) {
             return "it must run as root (it installs and purges a package with dpkg); you are "
                     + System.getProperty("user.name");
         }
@@ -479,11 +480,11 @@ class PackagesIT {
             }
         }
         if (!Files.isExecutable(Path.of("/usr/bin/rpmbuild"))) {
-            Sh.Result r = Sh.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "rpm")
+            Cmd.Result r = Cmd.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "rpm")
                     .env("DEBIAN_FRONTEND", "noninteractive").timeout(Duration.ofMinutes(5)).run();
             if (!r.ok()) {
-                Sh.of("apt-get", "update", "-qq").timeout(Duration.ofMinutes(3)).run();
-                r = Sh.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "rpm")
+                Cmd.of("apt-get", "update", "-qq").timeout(Duration.ofMinutes(3)).run();
+                r = Cmd.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "rpm")
                         .env("DEBIAN_FRONTEND", "noninteractive").timeout(Duration.ofMinutes(5)).run();
             }
             if (!r.ok() || !Files.isExecutable(Path.of("/usr/bin/rpmbuild"))) {
@@ -529,7 +530,7 @@ class PackagesIT {
         return dir;
     }
 
-    private void assertVersionOutput(Sh.Result r) {
+    private void assertVersionOutput(Cmd.Result r) {
         List<String> lines = r.out().lines().toList();
         assertEquals("slurm-azure-power " + version, lines.get(0), r.toString());
         Matcher m = Pattern.compile("Java (\\d+)[.+].*").matcher(lines.get(1));

@@ -1,4 +1,4 @@
-package org.slurmazure.power.e2e;
+package org.slurmazure.power.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -13,19 +13,19 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One external command: an argument list (never a shell string), an explicit environment (nothing inherited but
+ * One external command of a test: an argument list (never a shell string), an explicit environment (nothing inherited but
  * what is set here) and a time limit. Output is captured through files, so a command that leaves a daemon behind
  * holding its stdout cannot make the caller wait.
  */
-final class Cmd {
+public final class Cmd {
     /** What a finished command left: exit code (-1 when killed at the time limit), stdout and stderr. */
-    record Result(List<String> argv, int exitCode, String out, String err) {
-        boolean ok() {
+    public record Result(List<String> argv, int exitCode, String out, String err) {
+        public boolean ok() {
             return exitCode == 0;
         }
 
         /** Throws with the whole story unless the exit code is 0. */
-        Result check() {
+        public Result check() {
             if (exitCode != 0) {
                 throw new IllegalStateException(this.toString());
             }
@@ -41,7 +41,7 @@ final class Cmd {
     }
 
     /** The PATH of every command the harness starts (slurmctld's programs get none at all). */
-    static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final List<String> argv;
     private final Map<String, String> env = new LinkedHashMap<>();
@@ -54,36 +54,36 @@ final class Cmd {
         env.put("LANG", "C.UTF-8");
     }
 
-    static Cmd of(String... argv) {
+    public static Cmd of(String... argv) {
         return new Cmd(List.of(argv));
     }
 
-    static Cmd of(List<String> argv) {
+    public static Cmd of(List<String> argv) {
         return new Cmd(argv);
     }
 
-    Cmd env(String name, String value) {
+    public Cmd env(String name, String value) {
         env.put(name, value);
         return this;
     }
 
-    Cmd env(Map<String, String> more) {
+    public Cmd env(Map<String, String> more) {
         env.putAll(more);
         return this;
     }
 
-    Cmd timeout(Duration d) {
+    public Cmd timeout(Duration d) {
         this.timeout = d;
         return this;
     }
 
-    Cmd dir(Path workingDir) {
+    public Cmd dir(Path workingDir) {
         this.dir = workingDir;
         return this;
     }
 
     /** A ProcessBuilder with this argv, environment and directory (for daemons the caller keeps running). */
-    ProcessBuilder builder() {
+    public ProcessBuilder builder() {
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().clear();
         pb.environment().putAll(env);
@@ -95,7 +95,7 @@ final class Cmd {
     }
 
     /** Runs to the end (or the time limit, then kills it and its descendants) and returns what it printed. */
-    Result run() {
+    public Result run() {
         Path out = null;
         Path err = null;
         try {
@@ -138,7 +138,7 @@ final class Cmd {
     }
 
     /** {@code argv} with more arguments appended. */
-    static List<String> concat(List<String> argv, String... more) {
+    public static List<String> concat(List<String> argv, String... more) {
         List<String> all = new ArrayList<>(argv);
         all.addAll(List.of(more));
         return all;

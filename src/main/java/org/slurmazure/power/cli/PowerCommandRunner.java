@@ -113,7 +113,7 @@ final class PowerCommandRunner {
                 }
             }
             PowerRun.Result result = run.execute(nodes, jobIds);
-            if (result.cloudSetupFailed() || (!result.outcomes().isEmpty()
+            if (result.setupFailed() || (!result.outcomes().isEmpty()
                     && result.outcomes().stream().allMatch(o -> o.failure() == FailureClass.AUTH))) {
                 return ExitCode.CONFIG_ERROR;
             }

@@ -46,8 +46,11 @@ public final class PowerRun {
         }
     }
 
-    /** What the run ended with. */
-    public record Result(List<NodeOutcome> outcomes, boolean slurmFailed, boolean cloudSetupFailed) {
+    /**
+     * What the run ended with. {@code setupFailed}: the state directory or the Azure client could not be set up
+     * (a configuration or credential error); every node was failed and reported.
+     */
+    public record Result(List<NodeOutcome> outcomes, boolean slurmFailed, boolean setupFailed) {
         public long failed() {
             return outcomes.stream().filter(o -> !o.ok()).count();
         }
@@ -73,7 +76,7 @@ public final class PowerRun {
         Resolution resolution = new NodeResolver(config).resolve(nodes);
         List<NodeOutcome> outcomes = new ArrayList<>();
         Map<String, NodeOutcome> byNode = new HashMap<>();
-        boolean cloudSetupFailed = false;
+        boolean setupFailed = false;
         SlurmReporter reporter = new SlurmReporter(slurm, mode, config.slurm().setNodeAddr(), 1000);
         try {
             for (String node : resolution.unmatched()) {
@@ -87,23 +90,30 @@ public final class PowerRun {
             for (VmTarget t : resolution.targets()) {
                 targets.add(new PowerEngine.Target(t.node(), vmRef(t), jobIds.getOrDefault(t.node(), List.of())));
             }
+            NodeLocks locks = null;
             CloudVms cloud = null;
             if (!targets.isEmpty()) {
                 try {
+                    locks = new NodeLocks(config.stateDir());
+                } catch (java.io.IOException e) {
+                    setupFailed = true;
+                    String why = "cannot use the state directory " + config.stateDir() + " (stateDir): "
+                            + e.getMessage();
+                    LOG.error("{}; nothing done", why);
+                    failAll(targets, FailureClass.LOCKED, why, reporter, byNode);
+                }
+            }
+            if (locks != null) {
+                try {
                     cloud = cloudFactory.create();
                 } catch (CloudSetupException e) {
-                    cloudSetupFailed = true;
+                    setupFailed = true;
                     LOG.error("cannot reach Azure: {}", e.getMessage());
-                    for (PowerEngine.Target t : targets) {
-                        NodeOutcome o = new NodeOutcome(t.node(), t.vm(), null, "none", FailureClass.AUTH,
-                                e.getMessage(), null, Duration.ZERO, t.jobIds());
-                        record(o, reporter);
-                        byNode.put(t.node(), o);
-                    }
+                    failAll(targets, FailureClass.AUTH, e.getMessage(), reporter, byNode);
                 }
             }
             if (cloud != null) {
-                PowerEngine engine = new PowerEngine(cloud, new NodeLocks(config.stateDir()), engineSettings(),
+                PowerEngine engine = new PowerEngine(cloud, locks, engineSettings(),
                         new PowerEngine.Listener() {
                             @Override
                             public void outcome(NodeOutcome o) {
@@ -119,9 +129,6 @@ public final class PowerRun {
                     byNode.put(o.node(), o);
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot use the state directory " + config.stateDir() + ": "
-                    + e.getMessage(), e);
         } finally {
             reporter.close();
         }
@@ -131,7 +138,7 @@ public final class PowerRun {
                 outcomes.add(o);
             }
         }
-        Result result = new Result(outcomes, reporter.slurmFailed(), cloudSetupFailed);
+        Result result = new Result(outcomes, reporter.slurmFailed(), setupFailed);
         summary(result, Duration.ofNanos(System.nanoTime() - start));
         return result;
     }
@@ -190,6 +197,17 @@ public final class PowerRun {
         return new PowerEngine.Settings(mode, config.clusterTag().name(), config.clusterTag().value(),
                 mode == PowerMode.RESUME && config.slurm().setNodeAddr(), deadline, config.limits().concurrency(),
                 Duration.ofSeconds(1), Duration.ofSeconds(10));
+    }
+
+    /** Fails every target for one reason that concerns them all, and reports each. */
+    private void failAll(List<PowerEngine.Target> targets, FailureClass cls, String why, SlurmReporter reporter,
+                         Map<String, NodeOutcome> byNode) {
+        for (PowerEngine.Target t : targets) {
+            NodeOutcome o = new NodeOutcome(t.node(), t.vm(), null, "none", cls, why, null, Duration.ZERO,
+                    t.jobIds());
+            record(o, reporter);
+            byNode.put(t.node(), o);
+        }
     }
 
     private static VmRef vmRef(VmTarget t) {

@@ -124,6 +124,24 @@ class PowerProgramsTest {
     }
 
     @Test
+    void unusableStateDirectoryFailsEveryNodeLoudlyWithExit3() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2))) {
+            // A valid stateDir whose locks/ cannot be made (a file is in the way; as root, modes would not stop us).
+            Files.writeString(Files.createDirectories(dir.resolve("state")).resolve("locks"), "in the way");
+
+            PowerTestBed.Run run = bed.run("resume", "azc[001-002]");
+
+            assertEquals(ExitCode.CONFIG_ERROR, run.exit(), run.out());
+            assertEquals(0, bed.emulator.count("POST", "/virtualMachines/"));
+            assertTrue(bed.log().contains("node=azc001 vm=hpc1-burst/azc001 action=none result=failed class=locked"),
+                    bed.log());
+            List<String> down = stateCall(bed);
+            assertEquals(List.of("update", "nodename=azc001,azc002", "state=down"), down.subList(0, 3));
+            assertTrue(down.get(3).startsWith("reason=azure: locked: cannot use the state directory"), down.get(3));
+        }
+    }
+
+    @Test
     void resumeOfARunningVmSendsNoStart() throws Exception {
         try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
                 .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING)))) {

@@ -98,11 +98,37 @@ stage="$work/stage"
 appdir=usr/share/slurm-azure-power
 docdir=usr/share/doc/slurm-azure-power
 install -d "$stage/$appdir/lib" "$stage/usr/bin" "$stage/usr/libexec/slurm-azure-power" "$stage/etc/slurm" \
-    "$stage/etc/logrotate.d" "$stage/var/lib/slurm-azure-power" "$stage/$docdir/docs" "$stage/$docdir/examples"
+    "$stage/etc/logrotate.d" "$stage/var/lib/slurm-azure-power" "$stage/var/cache/slurm-azure-power" "$stage/$docdir/docs" "$stage/$docdir/examples"
 install -m 0644 "$jar" "$stage/$appdir/slurm-azure-power.jar"
 for e in "${cp_entries[@]}"; do
     install -m 0644 "$build_dir/$e" "$stage/$appdir/$e"
 done
+# Jar signatures are removed (several Azure SDK jars are signed): the JVM's class-data sharing (the start-up archive,
+# docs/packaging.md) skips every class of a signed jar, and verifying signatures costs start-up time on each run.
+# The packages' own digests (DEB md5sums, RPM file digests) cover the jars instead.
+unsign() { # jar
+    local j="$1" sigs
+    sigs=$(unzip -Z1 "$j" 2>/dev/null | grep -E '^META-INF/[^/]+\.(SF|RSA|DSA|EC)$') || return 0
+    if command -v zip >/dev/null; then
+        # shellcheck disable=SC2086
+        zip -q -d "$j" $sigs >/dev/null || die "cannot remove the signature of $j"
+    else
+        local jartool="${java_home:+$java_home/bin/jar}" tmp
+        [[ -x "$jartool" ]] || jartool=$(command -v jar) || die "neither zip nor a JDK's jar tool found (--java-home)"
+        tmp=$(mktemp -d)
+        (cd "$tmp" && "$jartool" xf "$j" && rm -f $sigs && "$jartool" cfm "$j.new" META-INF/MANIFEST.MF -C "$tmp" .) \
+            && mv "$j.new" "$j" || die "cannot remove the signature of $j"
+        rm -rf "$tmp"
+    fi
+}
+if command -v unzip >/dev/null; then
+    for e in "${cp_entries[@]}"; do
+        unsign "$stage/$appdir/$e"
+    done
+else
+    echo "build-packages: warning: unzip not found: jar signatures kept (the start-up archive skips signed jars)" >&2
+fi
+install -m 0755 "$here/common/train-archive" "$stage/$appdir/train-archive"
 
 # The launchers, from one template: the command and the three slurm.conf programs.
 launcher() { # path role subcommand program-property
@@ -195,6 +221,7 @@ if $want_deb; then
     fi
     install -m 0644 "$here/deb/conffiles" "$root/DEBIAN/conffiles"
     install -m 0755 "$here/deb/postinst" "$here/deb/postrm" "$root/DEBIAN/"
+    install -m 0644 "$here/deb/triggers" "$root/DEBIAN/triggers"
     (cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum) \
         > "$root/DEBIAN/md5sums"
     chmod 0644 "$root/DEBIAN/md5sums"

@@ -72,8 +72,10 @@ class PackagesIT {
     static final Path STATE = Path.of("/var/lib/slurm-azure-power");
     static final Path DOC = Path.of("/usr/share/doc/slurm-azure-power");
     static final List<String> CONFFILES = List.of(JVM_FILE.toString(), EXAMPLE.toString(), LOGROTATE.toString());
-    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-Xss512k", "-XX:-UsePerfData", "-Xshare:auto");
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx512m", "-XX:-UsePerfData", "-Xshare:auto");
+    /** The start-up archives (class-data sharing) written by postinst / %post. */
+    static final Path CACHE = Path.of("/var/cache/slurm-azure-power");
     /** Serializes this test across checkouts (two mvn verify at once would install the same package). */
     static final Path LOCK = Path.of("/tmp/slurm-azure-power-packaging-it.lock");
     /** Says that the installed package is this test's (a run killed before its clean-up left it installed). */
@@ -233,6 +235,55 @@ class PackagesIT {
     }
 
     @Test
+    @Order(3)
+    void postinstWritesAStartUpArchiveThatTheLaunchersUseAndTheJarsAreUnsigned() throws IOException {
+        List<Path> archives = startUpArchives();
+        assertEquals(1, archives.size(), "one start-up archive in " + CACHE + ": " + archives);
+        assertMode(archives.get(0), "rw-r--r--", "root", "root");
+        assertTrue(archives.get(0).getFileName().toString().endsWith(".jsa"), "Java 17: a dynamic CDS archive");
+        // -Xshare:on makes the JVM fail when the archive the launcher adds cannot be used (wrong JVM or jars).
+        String original = Files.readString(JVM_FILE, StandardCharsets.UTF_8);
+        try {
+            Files.writeString(JVM_FILE, original + "\n-Xshare:on\n-Xlog:cds=info:file=" + site.resolve("log/cds.log") + "\n");
+            Cmd.Result r = Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", LIBEXEC + "resume", "--dry-run",
+                    "--offline", "--config", site.resolve("azure-power.yaml").toString(), "azc001").run();
+            assertEquals(0, r.exitCode(), r.toString());
+            assertTrue(Files.readString(site.resolve("log/cds.log")).contains(archives.get(0).toString()),
+                    "the launcher adds " + archives.get(0));
+        } finally {
+            Files.writeString(JVM_FILE, original);
+        }
+        // A stale archive is ignored and its warning never reaches stdout (slurmctld reads it).
+        Path stale = archives.get(0).resolveSibling(archives.get(0).getFileName() + ".keep");
+        Files.copy(archives.get(0), stale);
+        try {
+            Files.write(archives.get(0), new byte[] {1, 2, 3, 4});
+            Cmd.Result r = Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", BIN.toString(), "--version").run().check();
+            assertVersionOutput(r);
+            assertFalse(r.out().contains("warning"), r.toString());
+        } finally {
+            Files.move(stale, archives.get(0), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (Stream<Path> s = Files.list(APP.resolve("lib"))) {
+            for (Path jar : s.toList()) {
+                try (JarFile j = new JarFile(jar.toFile())) {
+                    assertTrue(j.stream().noneMatch(e -> e.getName().matches("META-INF/[^/]+\\.(SF|RSA|DSA|EC)")),
+                            jar + " is still signed (the start-up archive skips signed jars)");
+                }
+            }
+        }
+    }
+
+    private static List<Path> startUpArchives() throws IOException {
+        if (!Files.isDirectory(CACHE)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(CACHE)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("app-")).sorted().toList();
+        }
+    }
+
+    @Test
     @Order(4)
     void eachSlurmConfProgramFindsTheConfigBesideSlurmConfWithClosedStdioAndNamesItselfInTheLog() throws IOException {
         Path log = site.resolve("log/power_save.log");
@@ -314,6 +365,8 @@ class PackagesIT {
         }
         assertMode(STATE, "rwx------", "slurm", "slurm");
         assertVersionOutput(Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", BIN.toString(), "--version").run().check());
+        List<Path> archives = startUpArchives();
+        assertEquals(1, archives.size(), "the upgrade rewrote the start-up archive: " + archives);
     }
 
     @Test
@@ -322,7 +375,7 @@ class PackagesIT {
         dpkg("-r", PKG).check();
         assertTrue(Cmd.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", PKG).run().out().startsWith("rc"),
                 "removed, conffiles kept");
-        for (Path gone : List.of(BIN, Path.of(LIBEXEC), APP, DOC)) {
+        for (Path gone : List.of(BIN, Path.of(LIBEXEC), APP, DOC, CACHE)) {
             assertFalse(Files.exists(gone, LinkOption.NOFOLLOW_LINKS), gone + " is still there after dpkg -r");
         }
         for (String c : CONFFILES) {
@@ -405,8 +458,13 @@ class PackagesIT {
         assertTrue(scripts.contains("getent group slurm >/dev/null || groupadd -r slurm"), scripts);
         assertTrue(scripts.contains("postinstall scriptlet (using /bin/sh)"), scripts);
         assertTrue(scripts.contains("install -d -o slurm -g slurm -m 0755 /var/log/slurm"), scripts);
-        assertFalse(scripts.contains("uninstall scriptlet"), "no scriptlet on removal: " + scripts);
-        for (String tag : List.of("PREIN", "POSTIN")) {
+        assertTrue(scripts.contains("/usr/share/slurm-azure-power/train-archive"), scripts);
+        // On removal only the start-up archives go (the state directory, logs and the slurm user stay).
+        String preun = Cmd.of("rpm", "-qp", "--qf", "%{PREUN}", rpm.toString()).run().check().out();
+        assertTrue(preun.contains("rm -f /var/cache/slurm-azure-power/app-*"), preun);
+        assertFalse(scripts.contains("postuninstall scriptlet"), "no scriptlet after removal: " + scripts);
+        assertFalse(preun.contains("/var/lib") || preun.contains("userdel") || preun.contains("/var/log"), preun);
+        for (String tag : List.of("PREIN", "POSTIN", "PREUN")) {
             Path body = work.resolve(tag + ".sh");
             Files.writeString(body, Cmd.of("rpm", "-qp", "--qf", "%{" + tag + "}", rpm.toString()).run().check().out());
             Cmd.of("sh", "-n", body.toString()).run().check();

@@ -22,6 +22,11 @@ public interface CloudVms {
     /** The primary private IPv4 address of a network interface, or null when it has none. */
     String privateIp(String networkInterfaceId) throws CloudException;
 
+    /** Requests sent so far and how many Azure throttled (429), for the summary line; null when not counted. */
+    default String requestCounts() {
+        return null;
+    }
+
     /**
      * Reads many VMs in a few paged list calls instead of one GET each (ARM's read budget is 25 per second): the
      * result holds the VMs it could read fully; the caller reads the others one by one. The default reads none.

@@ -77,6 +77,7 @@ public final class PowerRun {
         List<NodeOutcome> outcomes = new ArrayList<>();
         Map<String, NodeOutcome> byNode = new HashMap<>();
         boolean setupFailed = false;
+        CloudVms cloudUsed = null;
         SlurmReporter reporter = new SlurmReporter(slurm, mode, config.slurm().setNodeAddr(), 1000);
         try {
             for (String node : resolution.unmatched()) {
@@ -113,6 +114,7 @@ public final class PowerRun {
                 }
             }
             if (cloud != null) {
+                cloudUsed = cloud;
                 PowerEngine engine = new PowerEngine(cloud, locks, engineSettings(),
                         new PowerEngine.Listener() {
                             @Override
@@ -139,7 +141,7 @@ public final class PowerRun {
             }
         }
         Result result = new Result(outcomes, reporter.slurmFailed(), setupFailed);
-        summary(result, Duration.ofNanos(System.nanoTime() - start));
+        summary(result, Duration.ofNanos(System.nanoTime() - start), cloudUsed == null ? null : cloudUsed.requestCounts());
         return result;
     }
 
@@ -236,10 +238,11 @@ public final class PowerRun {
         reporter.accept(o);
     }
 
-    private void summary(Result r, Duration wall) {
-        String line = String.format(Locale.ROOT, "summary: %s %d nodes: %d ok, %d failed, wall %.1fs%s",
+    private void summary(Result r, Duration wall, String requestCounts) {
+        String line = String.format(Locale.ROOT, "summary: %s %d nodes: %d ok, %d failed, wall %.1fs%s%s",
                 mode.command(), r.outcomes().size(), r.outcomes().size() - r.failed(), r.failed(),
-                wall.toMillis() / 1000.0, r.slurmFailed() ? ", scontrol FAILED (see above)" : "");
+                wall.toMillis() / 1000.0, requestCounts == null ? "" : ", " + requestCounts,
+                r.slurmFailed() ? ", scontrol FAILED (see above)" : "");
         if (r.failed() > 0 || r.slurmFailed()) {
             LOG.warn(line);
         } else {

@@ -86,6 +86,7 @@ class PowerProgramsTest {
                     + ip1), log);
             assertTrue(log.contains("jobs=140814"), log);
             assertTrue(log.contains("summary: resume 2 nodes: 2 ok, 0 failed"), log);
+            assertTrue(log.matches("(?s).*summary: .*, \\d+ Azure requests, 0 throttled.*"), log);
         }
     }
 
@@ -235,6 +236,7 @@ class PowerProgramsTest {
 
             assertEquals(0, run.exit(), run.out());
             assertEquals(2, bed.emulator.statusCount(429));
+            assertTrue(bed.log().contains(" Azure requests, 2 throttled"), bed.log());
             assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
             assertEquals(PowerState.RUNNING, bed.emulator.vm("azc002").powerState());
             assertResumedOk(bed, "azc001", "azc002");

@@ -297,13 +297,10 @@ public final class AzureCloudVms implements CloudVms {
         });
     }
 
-    /** Requests sent (each retry counts) and 429 answers received, for the summary line. */
-    public long requestsSent() {
-        return gate.sent();
-    }
-
-    public long throttledResponses() {
-        return gate.throttled();
+    /** Requests sent to ARM (each retry counts) and the 429 answers among them. */
+    @Override
+    public String requestCounts() {
+        return gate.sent() + " Azure requests, " + gate.throttled() + " throttled";
     }
 
     private VirtualMachinesClient vms(VmRef vm) {

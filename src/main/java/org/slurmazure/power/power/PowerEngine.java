@@ -298,13 +298,7 @@ public final class PowerEngine {
             }
             attempts = 0;
             switch (status.state()) {
-                case SUCCEEDED -> {
-                    if ("start".equals(action) && settings.readAddress() && privateIp == null) {
-                        address(this::reachedGoal);
-                    } else {
-                        reachedGoal();
-                    }
-                }
+                case SUCCEEDED -> reachedGoal();
                 case FAILED -> operationFailed(status);
                 case IN_PROGRESS -> {
                     polls++;

@@ -78,7 +78,7 @@ public final class PowerRun {
         Map<String, NodeOutcome> byNode = new HashMap<>();
         boolean setupFailed = false;
         CloudVms cloudUsed = null;
-        SlurmReporter reporter = new SlurmReporter(slurm, mode, config.slurm().setNodeAddr(), 1000);
+        SlurmReporter reporter = new SlurmReporter(slurm, mode, 1000);
         try {
             for (String node : resolution.unmatched()) {
                 NodeOutcome o = new NodeOutcome(node, null, null, "none", FailureClass.NO_GROUP,

@@ -28,16 +28,14 @@ public final class SlurmReporter implements AutoCloseable {
 
     private final SlurmControl slurm;
     private final PowerMode mode;
-    private final boolean setNodeAddr;
     private final List<NodeOutcome> pending = new ArrayList<>();
     private final List<NodeAddress> pendingAddresses = new ArrayList<>();
     private final ScheduledExecutorService flusher;
     private volatile boolean slurmFailed;
 
-    public SlurmReporter(SlurmControl slurm, PowerMode mode, boolean setNodeAddr, long flushMillis) {
+    public SlurmReporter(SlurmControl slurm, PowerMode mode, long flushMillis) {
         this.slurm = slurm;
         this.mode = mode;
-        this.setNodeAddr = setNodeAddr;
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "slurm-reporter");
             t.setDaemon(true);
@@ -53,12 +51,13 @@ public final class SlurmReporter implements AutoCloseable {
         }
     }
 
-    /** Queues a resumed node's address (NodeAddr = the VM's IP, NodeHostname = the node name). */
+    /**
+     * Queues a resumed node's address (NodeAddr = the VM's IP, NodeHostname = the node name). The engine reports
+     * addresses only on resume with {@code slurm.setNodeAddr}.
+     */
     public void address(String node, String privateIp) {
-        if (mode == PowerMode.RESUME && setNodeAddr) {
-            synchronized (pending) {
-                pendingAddresses.add(new NodeAddress(node, privateIp, node));
-            }
+        synchronized (pending) {
+            pendingAddresses.add(new NodeAddress(node, privateIp, node));
         }
     }
 

@@ -58,18 +58,25 @@ final class ThrottleGate implements HttpPipelinePolicy {
 
     @Override
     public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
-        // The async path (token refreshes inside the SDK, never our own calls) waits on a bounded-elastic thread.
+        // The generated clients' sync methods block on this async path: wait on a bounded-elastic thread, and
+        // release the slot only if it was taken (a cancelled wait takes none).
         RequestClass cls = classOf(context.getHttpRequest().getHttpMethod());
+        java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
         return Mono.fromRunnable(() -> {
             cls.awaitTurn();
             inFlight.acquireUninterruptibly();
+            holding.set(true);
         }).subscribeOn(Schedulers.boundedElastic())
                 .then(Mono.defer(() -> {
                     sent.increment();
                     return next.process();
                 }))
                 .map(response -> observe(cls, response))
-                .doFinally(signal -> inFlight.release());
+                .doFinally(signal -> {
+                    if (holding.getAndSet(false)) {
+                        inFlight.release();
+                    }
+                });
     }
 
     /** Requests sent through the gate (each retry counts). */

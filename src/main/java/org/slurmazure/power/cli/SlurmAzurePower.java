@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The root command. The whole command tree is declared here; each leaf is one class. {@link #main} is the only
- * place that calls {@link System#exit}.
+ * place that ends the process ({@link ProcessExit}).
  */
 @Command(name = "slurm-azure-power",
         mixinStandardHelpOptions = true,
@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 SuspendCommand.class,
                 ResumeFailCommand.class,
                 HostlistCommand.class,
+                TrainStartArchiveCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footerHeading = "%nExit codes:%n",
@@ -51,6 +52,6 @@ public final class SlurmAzurePower implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(commandLine(out, err).execute(args));
+        ProcessExit.exit(commandLine(out, err).execute(args));
     }
 }

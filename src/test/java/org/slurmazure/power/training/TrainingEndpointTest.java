@@ -1,0 +1,77 @@
+package org.slurmazure.power.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingEndpointTest {
+    private static final String VM = "subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/n1";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void servesTheVmLifecycleOverTlsTrustedOnlyThroughItsOwnCertificateAndCountsWhatItDoesNotServe() throws Exception {
+        try (TrainingEndpoint endpoint = TrainingEndpoint.start(dir, Path.of(System.getProperty("java.home")),
+                "slurm-cluster", "training")) {
+            HttpClient client = HttpClient.newBuilder().sslContext(trusting(endpoint.certificatePem())).build();
+            String url = endpoint.url();
+            assertTrue(url.matches("https://127\\.0\\.0\\.1:\\d+/"), url);
+
+            HttpResponse<String> vm = send(client, "GET", url + VM + "?api-version=2025-04-01&$expand=instanceView");
+            assertEquals(200, vm.statusCode());
+            assertTrue(vm.body().contains("\"tags\":{\"slurm-cluster\":\"training\"}"), vm.body());
+            assertTrue(vm.body().contains("PowerState/deallocated"), vm.body());
+
+            HttpResponse<String> start = send(client, "POST", url + VM + "/start?api-version=2025-04-01");
+            assertEquals(202, start.statusCode());
+            String operation = start.headers().firstValue("Azure-AsyncOperation").orElseThrow();
+            assertEquals(200, send(client, "GET", operation).statusCode());
+            assertTrue(send(client, "GET", operation).body().contains("\"status\":\"Succeeded\""));
+            assertTrue(send(client, "GET", url + VM).body().contains("PowerState/running"));
+
+            HttpResponse<String> nic = send(client, "GET", url
+                    + "subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/n1-nic");
+            assertTrue(nic.body().contains("\"privateIPAddress\":\"192.0.2.4\""), nic.body());
+            assertEquals(0, endpoint.unexpectedRequests());
+
+            HttpResponse<String> other = send(client, "DELETE", url + VM);
+            assertEquals(404, other.statusCode());
+            assertEquals(1, endpoint.unexpectedRequests());
+            assertEquals(7, endpoint.requests());
+        }
+    }
+
+    private static HttpResponse<String> send(HttpClient client, String method, String url) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static SSLContext trusting(Path pem) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(pem)) {
+            trust.setCertificateEntry("training", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        return tls;
+    }
+}

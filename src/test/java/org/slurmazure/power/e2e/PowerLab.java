@@ -52,6 +52,11 @@ final class PowerLab implements AutoCloseable {
         Path logsTo;
         /** Keep the lab directory after {@link #close} (-De2e.keep=true). */
         boolean keep;
+        /**
+         * Run the installed package's programs from this directory (/usr/libexec/slurm-azure-power) instead of a
+         * copy of the checkout's bin/: the same harness, pointed at the installed paths.
+         */
+        Path installedPrograms;
     }
 
     private final Spec spec;
@@ -86,18 +91,26 @@ final class PowerLab implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
-        requireBuild(buildDir);
+        if (spec.installedPrograms == null) {
+            requireBuild(buildDir);
+        }
         slurm = SlurmLab.create(spec.slurm, timeline);
         Path dir = slurm.dir();
         timeline.file(slurm.logDir().resolve("harness.log"));
         shutdownHook = new Thread(this::close, "e2e-teardown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        timeline.log("lab directory " + dir + " (program from " + buildDir + ")");
-
-        app = installApp(projectDir, buildDir, dir.resolve("app"));
+        SlurmLab.Programs programs;
+        if (spec.installedPrograms == null) {
+            timeline.log("lab directory " + dir + " (program from " + buildDir + ")");
+            app = installApp(projectDir, buildDir, dir.resolve("app"));
+            programs = SlurmLab.Programs.checkout(app);
+        } else {
+            timeline.log("lab directory " + dir + " (installed programs in " + spec.installedPrograms + ")");
+            programs = SlurmLab.Programs.installed(spec.installedPrograms);
+        }
         startEmulator(dir.resolve("emulator"));
         writePowerConfig(dir);
-        slurm.writeConfig(app);
+        slurm.writeConfig(programs);
         slurm.start();
         agent = new BootAgent(emulator.eventsFile(), slurm, timeline,
                 spec.slurm.nodes.stream().map(SlurmLab.CloudNode::name).collect(Collectors.toSet()), spec.neverBoots,
@@ -207,6 +220,10 @@ final class PowerLab implements AutoCloseable {
 
     SlurmLab slurm() {
         return slurm;
+    }
+
+    Spec spec() {
+        return spec;
     }
 
     ArmEmulator emulator() {

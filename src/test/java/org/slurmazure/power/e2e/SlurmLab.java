@@ -166,8 +166,23 @@ final class SlurmLab implements AutoCloseable {
         return spec;
     }
 
-    /** Writes slurm.conf and PrologSlurmctld, with the power-saving programs under {@code appDir}/bin. */
-    void writeConfig(Path appDir) throws IOException {
+    /** The three slurm.conf programs. */
+    record Programs(Path resume, Path suspend, Path resumeFail) {
+        /** A copy of the checkout's bin/ ({@link PowerLab#installApp}). */
+        static Programs checkout(Path appDir) {
+            Path bin = appDir.resolve("bin");
+            return new Programs(bin.resolve("slurm-azure-resume"), bin.resolve("slurm-azure-suspend"),
+                    bin.resolve("slurm-azure-resume-fail"));
+        }
+
+        /** The installed package's: {@code /usr/libexec/slurm-azure-power/{resume,suspend,resume-fail}}. */
+        static Programs installed(Path libexec) {
+            return new Programs(libexec.resolve("resume"), libexec.resolve("suspend"), libexec.resolve("resume-fail"));
+        }
+    }
+
+    /** Writes slurm.conf and PrologSlurmctld, with these power-saving programs. */
+    void writeConfig(Programs programs) throws IOException {
         StringBuilder nodes = new StringBuilder();
         for (CloudNode n : spec.nodes) {
             nodes.append("NodeName=").append(n.name()).append(" CPUs=1 State=CLOUD Port=").append(spec.port(n.name()))
@@ -179,13 +194,17 @@ final class SlurmLab implements AutoCloseable {
                 .append(" MaxTime=INFINITE State=UP\n");
         spec.partitions.forEach((name, members) -> parts.append("PartitionName=").append(name).append(" Nodes=")
                 .append(String.join(",", members)).append(" MaxTime=INFINITE State=UP\n"));
-        Map<String, String> values = Map.of("@LAB@", dir.toString(), "@APP@", appDir.toString(),
-                "@CLUSTER@", spec.cluster, "@CTLD_PORT@", Integer.toString(spec.ctldPort),
-                "@SLURMD_PORT@", Integer.toString(spec.slurmdPort),
-                "@RESUME_TIMEOUT@", Integer.toString(spec.resumeTimeout),
-                "@SUSPEND_TIME@", Integer.toString(spec.suspendTime),
-                "@SUSPEND_TIMEOUT@", Integer.toString(spec.suspendTimeout),
-                "@CLOUD_NODES@", nodes.toString().strip(), "@PARTITIONS@", parts.toString().strip());
+        Map<String, String> values = Map.ofEntries(Map.entry("@LAB@", dir.toString()),
+                Map.entry("@RESUME_PROGRAM@", programs.resume().toString()),
+                Map.entry("@SUSPEND_PROGRAM@", programs.suspend().toString()),
+                Map.entry("@RESUME_FAIL_PROGRAM@", programs.resumeFail().toString()),
+                Map.entry("@CLUSTER@", spec.cluster), Map.entry("@CTLD_PORT@", Integer.toString(spec.ctldPort)),
+                Map.entry("@SLURMD_PORT@", Integer.toString(spec.slurmdPort)),
+                Map.entry("@RESUME_TIMEOUT@", Integer.toString(spec.resumeTimeout)),
+                Map.entry("@SUSPEND_TIME@", Integer.toString(spec.suspendTime)),
+                Map.entry("@SUSPEND_TIMEOUT@", Integer.toString(spec.suspendTimeout)),
+                Map.entry("@CLOUD_NODES@", nodes.toString().strip()),
+                Map.entry("@PARTITIONS@", parts.toString().strip()));
         Files.writeString(conf, render(resource("slurm.conf.in"), values));
         Path prolog = dir.resolve("bin/prolog-ctld");
         Files.writeString(prolog, render(resource("prolog-ctld.in"), Map.of("@SLURM_CONF@", conf.toString(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -92,6 +93,9 @@ class SlurmPowerSavingIT {
         spec.suspendDeadline = "8s";
         spec.logsTo = PowerLab.buildDir().resolve("e2e-logs");
         spec.keep = Boolean.getBoolean("e2e.keep");
+        // -De2e.installedPrograms=/usr/libexec/slurm-azure-power: the same scenarios with an installed package
+        String installed = System.getProperty("e2e.installedPrograms", "");
+        spec.installedPrograms = installed.isBlank() ? null : Path.of(installed);
         lab = PowerLab.start(spec, timeline);
         slurm = lab.slurm();
 
@@ -197,7 +201,8 @@ class SlurmPowerSavingIT {
         PowerSaveLog log = lab.powerLog();
         PowerSaveLog.Run resume = firstRun(log, "Resume", "azc001");
         assertEquals("slurm", resume.user(), () -> "invoked by " + resume.entries().get(0));
-        assertTrue(resume.program().endsWith("/bin/slurm-azure-resume"), resume.program());
+        assertTrue(resume.program().endsWith(lab.spec().installedPrograms == null ? "/bin/slurm-azure-resume"
+                : "/slurm-azure-power/resume"), resume.program());
         assertTrue(resume.find("resume file /proc/").isPresent(), () -> "no resume file line in " + resume.entries());
         for (String n : List.of("azc001", "azc002")) {
             PowerSaveLog.NodeLine line = resume.node(n).orElseThrow(() -> new AssertionError("no line for " + n

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.slurmazure.power.e2e.InstalledProgramsCycle;
 import org.slurmazure.power.testing.Cmd;
 
 /**
@@ -356,6 +357,19 @@ class PackagesIT {
 
     @Test
     @Order(6)
+    void theInstalledProgramsRunFromARealSlurmctldThroughResumeSuspendAndResumeFail() throws Exception {
+        // The end-to-end harness, pointed at /usr/libexec/slurm-azure-power (e2e.InstalledProgramsCycle).
+        Assumptions.assumeFalse(Boolean.getBoolean("e2e.skip"), "end-to-end tests skipped (-De2e.skip=true)");
+        String problem = InstalledProgramsCycle.prerequisites();
+        if (problem != null) {
+            fail("The installed programs cannot be run from a real slurmctld here: " + problem
+                    + " (or skip the end-to-end tests with -De2e.skip=true)");
+        }
+        InstalledProgramsCycle.run(Path.of(LIBEXEC), buildDir.resolve("e2e-logs-installed"));
+    }
+
+    @Test
+    @Order(7)
     void upgradeKeepsTheAdminsEditsOfConffiles() throws IOException {
         Path out = work.resolve("packages-2");
         buildPackages(out, "2", "deb");
@@ -378,7 +392,7 @@ class PackagesIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void removeKeepsConffilesAndPurgeRemovesEverything() throws IOException {
         dpkg("-r", PKG).check();
         assertTrue(Cmd.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", PKG).run().out().startsWith("rc"),

@@ -513,6 +513,36 @@ class PackagesIT {
         assertTrue(Cmd.of("rpm", "-qp", "--recommends", rpm.toString()).run().check().out().contains("logrotate"));
     }
 
+    @Test
+    @Order(13)
+    void rpmInstallsRunsItsScriptletsAndErasesCleanlyWithRpmOnThisMachine() throws IOException {
+        // Not EL: Debian's rpm 4.18 with a database of its own (--nodeps: it knows no Debian package), after the DEB
+        // was purged. The scriptlets run for real: %pre (slurm exists), %post (log directory, training run).
+        assertFalse(Files.exists(BIN), "the DEB is still installed: " + BIN);
+        Path db = work.resolve("rpmdb");
+        Cmd.of("rpm", "--initdb", "--dbpath", db.toString()).run().check();
+        try {
+            Cmd.Result install = Cmd.of("rpm", "-i", "--nodeps", "--dbpath", db.toString(), rpm.toString())
+                    .timeout(Duration.ofMinutes(3)).run().check();
+            assertTrue(install.err().contains(TRAINED), install.toString());
+            assertEquals(1, startUpArchives().size(), "%post wrote the start-up archive");
+            assertMode(STATE, "rwx------", "slurm", "slurm");
+            Cmd.Result r = Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", LIBEXEC + "resume", "--dry-run",
+                    "--offline", "--config", site.resolve("azure-power.yaml").toString(), "azc001").run().check();
+            assertTrue(r.out().contains("dry run: nothing was written to Azure or Slurm"), r.toString());
+
+            Cmd.of("rpm", "-e", "--nodeps", "--dbpath", db.toString(), PKG).run().check();
+            for (Path gone : List.of(BIN, Path.of(LIBEXEC), APP, CACHE)) {
+                assertFalse(Files.exists(gone), gone + " is left after rpm -e");
+            }
+            assertTrue(Cmd.of("id", "-u", "slurm").run().ok(), "the slurm user stays");
+        } finally {
+            if (Cmd.of("rpm", "-q", "--dbpath", db.toString(), PKG).run().ok()) {
+                Cmd.of("rpm", "-e", "--nodeps", "--dbpath", db.toString(), PKG).run();
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private void buildPackages(Path out, String release, String formats) {

@@ -94,7 +94,9 @@ public final class TrainingEndpoint implements AutoCloseable {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(kmf.getKeyManagers(), null, null);
 
-        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        // 127.0.0.1 itself, not getLoopbackAddress(): that is ::1 when the JVM file prefers IPv6.
+        InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(loopback, 0), 16);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
         ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "training-endpoint");

@@ -1,8 +1,10 @@
 package org.slurmazure.power.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,6 +57,14 @@ class TrainingEndpointTest {
             assertEquals(1, endpoint.unexpectedRequests());
             assertEquals(7, endpoint.requests());
         }
+    }
+
+    @Test
+    void withoutKeytoolItSaysSoInOneLine(@TempDir Path javaHome) {
+        IOException e = assertThrows(IOException.class,
+                () -> TrainingEndpoint.start(dir, javaHome, "slurm-cluster", "training"));
+        assertEquals(javaHome.resolve("bin/keytool") + " not found (the training endpoint needs the JDK's keytool)",
+                e.getMessage());
     }
 
     private static HttpResponse<String> send(HttpClient client, String method, String url) throws Exception {

@@ -17,24 +17,9 @@ hosts="azc[0001-$last]"
     --tag slurm-cluster=hpc1 --latency "$latency" --lro "$lro" --throttle "$throttle" --no-journal \
     --client-secret bench-secret $( [ "$action" = suspend ] && echo --power-state running ) \
     > "$work/emulator.out" 2>&1 &
-for _ in $(seq 1 100); do [ -s "$work/emu/url" ] && break; sleep 0.2; done
-url=$(cat "$work/emu/url")
-printf 'bench-secret\n' > "$work/secret"; chmod 600 "$work/secret"
 printf '#!/bin/bash\nprintf "%%s\\n" "$*" >> %s/scontrol.calls\n' "$work" > "$work/scontrol"; chmod 755 "$work/scontrol"
-cat > "$work/azure-power.yaml" <<YAML
-azure:
-  cloud: custom
-  endpoints: { resourceManager: $url, authority: $url }
-  subscriptionId: 00000000-0000-0000-0000-000000000001
-  credential: { type: client-secret, tenantId: 11111111-1111-1111-1111-111111111111, clientId: 22222222-2222-2222-2222-222222222222, secretFile: $work/secret }
-  caCertificates: $work/emu/cert.pem
-cluster: { tag: { name: slurm-cluster, value: hpc1 } }
-nodeGroups: [ { nodes: "$hosts", resourceGroup: hpc1-burst } ]
-slurm: { scontrol: $work/scontrol }
-limits: { concurrency: 64, resumeDeadline: 540s, suspendDeadline: 540s }
-log: { file: $work/power_save.log }
-stateDir: $work/state
-YAML
+. "$root/src/test/bench/bench-config.sh"
+bench_config "$work" "$hosts" "limits: { concurrency: 64, resumeDeadline: 540s, suspendDeadline: 540s }"
 port=$(sed -E 's#.*:([0-9]+)/?$#\1#' <<<"$url")
 porthex=$(printf '%04X' "$port")
 

@@ -21,23 +21,9 @@ trap 'kill $(cat "$work/emu/emulator.pid" 2>/dev/null) 2>/dev/null || true; rm -
 "$root/bin/arm-emulator" --state-dir "$work/emu" --generate azc001 --resource-group hpc1-burst \
     --tag slurm-cluster=hpc1 --lro 0s --retry-after 0 --no-journal --client-secret bench-secret \
     > "$work/emulator.out" 2>&1 &
-for _ in $(seq 1 100); do [ -s "$work/emu/url" ] && break; sleep 0.2; done
-url=$(cat "$work/emu/url")
-printf 'bench-secret\n' > "$work/secret"; chmod 600 "$work/secret"
 printf '#!/bin/bash\nexit 0\n' > "$work/scontrol"; chmod 755 "$work/scontrol"
-cat > "$work/azure-power.yaml" <<YAML
-azure:
-  cloud: custom
-  endpoints: { resourceManager: $url, authority: $url }
-  subscriptionId: 00000000-0000-0000-0000-000000000001
-  credential: { type: client-secret, tenantId: 11111111-1111-1111-1111-111111111111, clientId: 22222222-2222-2222-2222-222222222222, secretFile: $work/secret }
-  caCertificates: $work/emu/cert.pem
-cluster: { tag: { name: slurm-cluster, value: hpc1 } }
-nodeGroups: [ { nodes: "azc[001-100]", resourceGroup: hpc1-burst } ]
-slurm: { scontrol: $work/scontrol }
-log: { file: $work/power_save.log }
-stateDir: $work/state
-YAML
+. "$root/src/test/bench/bench-config.sh"
+bench_config "$work" "azc[001-100]"
 
 set_power() {
     curl -s -o /dev/null --cacert "$work/emu/cert.pem" -X POST -H 'Content-Type: application/json' \

@@ -14,8 +14,10 @@ public sealed interface Credential
     /** The {@code type} value in the configuration file. */
     String type();
 
-    /** The files holding secrets (checked for mode 0600 by the loader). */
-    List<Path> secretFiles();
+    /** The files holding secrets (checked for mode 0600 by the loader); none for identities without a secret. */
+    default List<Path> secretFiles() {
+        return List.of();
+    }
 
     /** Service principal with a certificate: a PEM (or PFX) file holding the private key and the certificate. */
     record ClientCertificate(String tenantId, String clientId, Path certificateFile,
@@ -59,11 +61,6 @@ public sealed interface Credential
         public String type() {
             return TYPE;
         }
-
-        @Override
-        public List<Path> secretFiles() {
-            return List.of();
-        }
     }
 
     /** The login of the Azure CLI ({@code az login}) of the user running the program: for admins by hand only. */
@@ -73,11 +70,6 @@ public sealed interface Credential
         @Override
         public String type() {
             return TYPE;
-        }
-
-        @Override
-        public List<Path> secretFiles() {
-            return List.of();
         }
     }
 }

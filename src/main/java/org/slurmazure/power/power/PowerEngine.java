@@ -203,7 +203,8 @@ public final class PowerEngine {
         volatile String privateIp;
         int attempts;
         int polls;
-        boolean waitedForLock;
+        /** The prefetched state may be stale (after a wait for the lock, or once read): read the VM again. */
+        boolean readFresh;
 
         NodeRun(Target target, CountDownLatch done) {
             this.target = target;
@@ -227,7 +228,7 @@ public final class PowerEngine {
                 if (attempts++ == 0) {
                     LOG.info("node {}: waiting for another invocation working on it", target.node());
                 }
-                waitedForLock = true;
+                readFresh = true;
                 later(Duration.ofMillis(250), this::lock, FailureClass.LOCKED, "another invocation held the node");
                 return;
             }
@@ -236,8 +237,8 @@ public final class PowerEngine {
         }
 
         void read() {
-            VmState state = waitedForLock ? null : prefetched.get(target.vm());
-            waitedForLock = true; // a second read (after a wait) must be fresh
+            VmState state = readFresh ? null : prefetched.get(target.vm());
+            readFresh = true;
             if (state == null) {
                 try {
                     state = cloud.get(target.vm());
@@ -354,14 +355,13 @@ public final class PowerEngine {
             FailureClass cls = FailureClassifier.classify(200, status.errorCode(), status.errorMessage());
             String detail = (status.errorCode() == null ? "" : status.errorCode() + ": ")
                     + (status.errorMessage() == null ? action + " failed" : status.errorMessage());
-            if (settings.mode() == PowerMode.RESUME) {
-                failAndCleanUp(cls, detail);
-            } else {
-                fail(cls, detail);
-            }
+            failAndCleanUp(cls, detail);
         }
 
-        /** Resume failed after Azure may have begun starting the VM: deallocate it, then report. */
+        /**
+         * Fails the node; on resume, when Azure accepted the start (it may be starting the VM), first makes sure the
+         * VM is deallocated. Every failure that can follow a write goes through here.
+         */
         void failAndCleanUp(FailureClass cls, String detail) {
             if (settings.mode() != PowerMode.RESUME || !writeAccepted) {
                 fail(cls, detail);
@@ -395,22 +395,13 @@ public final class PowerEngine {
                 later(wait, again, cls, describe(e));
                 return;
             }
-            FailureClass cls = FailureClassifier.classify(e.httpStatus(), e.errorCode(), e.getMessage());
-            if (writeAccepted && settings.mode() == PowerMode.RESUME) {
-                failAndCleanUp(cls, describe(e));
-            } else {
-                fail(cls, describe(e));
-            }
+            failAndCleanUp(FailureClassifier.classify(e.httpStatus(), e.errorCode(), e.getMessage()), describe(e));
         }
 
         /** Runs {@code step} after {@code delay}, or fails now when that would pass the deadline. */
         void later(Duration delay, Runnable step, FailureClass cls, String why) {
             if (System.nanoTime() + delay.toNanos() >= workDeadlineNanos) {
-                if (writeAccepted && settings.mode() == PowerMode.RESUME) {
-                    failAndCleanUp(cls, why + " before the deadline");
-                } else {
-                    fail(cls, why + " before the deadline");
-                }
+                failAndCleanUp(cls, why + " before the deadline");
                 return;
             }
             schedule(delay, step);

@@ -77,7 +77,7 @@ public final class PowerRun {
         List<NodeOutcome> outcomes = new ArrayList<>();
         Map<String, NodeOutcome> byNode = new HashMap<>();
         boolean setupFailed = false;
-        CloudVms cloudUsed = null;
+        CloudVms cloud = null;
         SlurmReporter reporter = new SlurmReporter(slurm, mode, 1000);
         try {
             for (String node : resolution.unmatched()) {
@@ -92,7 +92,6 @@ public final class PowerRun {
                 targets.add(new PowerEngine.Target(t.node(), vmRef(t), jobIds.getOrDefault(t.node(), List.of())));
             }
             NodeLocks locks = null;
-            CloudVms cloud = null;
             if (!targets.isEmpty()) {
                 try {
                     locks = new NodeLocks(config.stateDir());
@@ -114,7 +113,6 @@ public final class PowerRun {
                 }
             }
             if (cloud != null) {
-                cloudUsed = cloud;
                 PowerEngine engine = new PowerEngine(cloud, locks, engineSettings(),
                         new PowerEngine.Listener() {
                             @Override
@@ -141,7 +139,7 @@ public final class PowerRun {
             }
         }
         Result result = new Result(outcomes, reporter.slurmFailed(), setupFailed);
-        summary(result, Duration.ofNanos(System.nanoTime() - start), cloudUsed == null ? null : cloudUsed.requestCounts());
+        summary(result, Duration.ofNanos(System.nanoTime() - start), cloud == null ? null : cloud.requestCounts());
         return result;
     }
 

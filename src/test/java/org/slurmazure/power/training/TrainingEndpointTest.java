@@ -5,21 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slurmazure.power.emulator.TlsMaterial;
 
 class TrainingEndpointTest {
     private static final String VM = "subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/n1";
@@ -31,7 +25,8 @@ class TrainingEndpointTest {
     void servesTheVmLifecycleOverTlsTrustedOnlyThroughItsOwnCertificateAndCountsWhatItDoesNotServe() throws Exception {
         try (TrainingEndpoint endpoint = TrainingEndpoint.start(dir, Path.of(System.getProperty("java.home")),
                 "slurm-cluster", "training")) {
-            HttpClient client = HttpClient.newBuilder().sslContext(trusting(endpoint.certificatePem())).build();
+            HttpClient client = HttpClient.newBuilder().sslContext(TlsMaterial.trusting(endpoint.certificatePem()))
+                    .build();
             String url = endpoint.url();
             assertTrue(url.matches("https://127\\.0\\.0\\.1:\\d+/"), url);
 
@@ -70,18 +65,5 @@ class TrainingEndpointTest {
     private static HttpResponse<String> send(HttpClient client, String method, String url) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody())
                 .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static SSLContext trusting(Path pem) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(pem)) {
-            trust.setCertificateEntry("training", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, tmf.getTrustManagers(), null);
-        return tls;
     }
 }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 
+import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.CloudVms;
 import org.slurmazure.power.cloud.azure.AzureCloudFactory;
 import org.slurmazure.power.cloud.azure.AzureConnection;
@@ -13,6 +14,7 @@ import org.slurmazure.power.config.AzureCloud;
 import org.slurmazure.power.config.AzureSettings;
 import org.slurmazure.power.config.Config;
 import org.slurmazure.power.config.Credential;
+import org.slurmazure.power.core.FailureClass;
 import org.slurmazure.power.power.PowerRun;
 import org.slurmazure.power.slurm.CommandRunner;
 import org.slurmazure.power.slurm.ScontrolSlurmControl;
@@ -26,16 +28,24 @@ final class CloudWiring {
     private CloudWiring() {
     }
 
-    static CloudVms cloud(Config config) throws PowerRun.CloudSetupException {
+    /** The Azure client, with a token taken within {@code tokenLimit}. */
+    static CloudVms cloud(Config config, Duration tokenLimit) throws PowerRun.CloudSetupException {
         try {
-            return AzureCloudFactory.create(connection(config), version());
+            return AzureCloudFactory.create(connection(config), version(), tokenLimit);
+        } catch (CloudException e) {
+            throw new PowerRun.CloudSetupException(e.getMessage(), e.failure(), e.retryable(), e);
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new PowerRun.CloudSetupException("cannot set up the Azure client: " + e.getMessage(), e);
+            throw new PowerRun.CloudSetupException("cannot set up the Azure client: "
+                    + AzureCloudFactory.describeSetupProblem(e), FailureClass.AUTH, false, e);
         }
     }
 
     static SlurmControl slurm(Config config) {
-        return new ScontrolSlurmControl(config.slurm().scontrol(), SCONTROL_TIMEOUT, new CommandRunner());
+        return slurm(config.slurm().scontrol());
+    }
+
+    static SlurmControl slurm(java.nio.file.Path scontrol) {
+        return new ScontrolSlurmControl(scontrol, SCONTROL_TIMEOUT, new CommandRunner());
     }
 
     static AzureConnection connection(Config config) {

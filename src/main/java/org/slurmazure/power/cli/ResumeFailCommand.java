@@ -4,7 +4,7 @@ import org.slurmazure.power.core.PowerMode;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "resume-fail", description = {
+@Command(name = "resume-fail", mixinStandardHelpOptions = true, description = {
         "Slurm's ResumeFailProgram: deallocate the VMs of nodes that did not come up within ResumeTimeout (Slurm "
                 + "does not call suspend for them) and return the nodes to service (idle~)."})
 public final class ResumeFailCommand extends PowerCommand {

@@ -34,14 +34,39 @@ public final class SlurmAzurePower implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** When this invocation started ({@link System#nanoTime()} scale): the process's start when run by main. */
+    private final long startNanos;
+    /** True when this is the process's own command line (main), false when a test runs it in its JVM. */
+    private final boolean ownsProcess;
+
+    private SlurmAzurePower(long startNanos, boolean ownsProcess) {
+        this.startNanos = startNanos;
+        this.ownsProcess = ownsProcess;
+    }
+
+    long startNanos() {
+        return startNanos;
+    }
+
+    boolean ownsProcess() {
+        return ownsProcess;
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
     }
 
-    /** Builds the command line with the project's error handling; tests call this to run commands in-process. */
+    /**
+     * Builds the command line with the project's error handling; tests call this to run commands in-process. The
+     * power programs' deadlines count from now.
+     */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cmd = new CommandLine(new SlurmAzurePower());
+        return commandLine(out, err, System.nanoTime(), false);
+    }
+
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, long startNanos, boolean ownsProcess) {
+        CommandLine cmd = new CommandLine(new SlurmAzurePower(startNanos, ownsProcess));
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler(new ErrorHandler());
@@ -52,6 +77,17 @@ public final class SlurmAzurePower implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        ProcessExit.exit(commandLine(out, err).execute(args));
+        ProcessExit.exit(commandLine(out, err, processStartNanos(), true).execute(args));
+    }
+
+    /**
+     * When this process started, on the {@link System#nanoTime()} scale: the deadlines of the power programs count
+     * from there, as slurmctld's timeouts do (the JVM's own start is part of the run).
+     */
+    static long processStartNanos() {
+        long now = System.nanoTime();
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> now - Math.max(0, java.time.Duration.between(start, java.time.Instant.now()).toNanos()))
+                .orElse(now);
     }
 }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * credential, TLS, the SDK's request and response paths, polling, logging. Needs no Azure and no network; writes
  * only in a temporary directory, which it removes.
  */
-@Command(name = "train-start-archive", hidden = true,
+@Command(name = "train-start-archive", hidden = true, mixinStandardHelpOptions = true,
         description = "Run resume, suspend and resume-fail against a local stand-in of Azure (start-up archive).")
 public final class TrainStartArchiveCommand implements Callable<Integer> {
     static final String NODE = "train1";

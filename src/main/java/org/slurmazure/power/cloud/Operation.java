@@ -2,6 +2,8 @@ package org.slurmazure.power.cloud;
 
 import java.time.Duration;
 
+import org.slurmazure.power.core.FailureClass;
+
 /**
  * A long-running operation (start or deallocate) that Azure accepted. {@link CloudVms#poll} asks for its status;
  * the handle itself is opaque to the core.
@@ -10,20 +12,31 @@ public interface Operation {
     /** How long Azure asked us to wait before the next poll (its Retry-After), if it said. */
     Duration suggestedPollDelay();
 
-    /** The status of an operation after one poll. */
-    record Status(State state, String errorCode, String errorMessage, Duration retryAfter) {
+    /**
+     * The status of an operation after one poll. A failed one is classified at the boundary like a failed call:
+     * {@code retryable} when issuing the same operation again may succeed (Azure's "please retry later" errors, an
+     * operation preempted by another one).
+     */
+    record Status(State state, FailureClass failure, boolean retryable, String errorCode, String errorMessage,
+                  Duration retryAfter) {
         public enum State { IN_PROGRESS, SUCCEEDED, FAILED }
 
         public static Status inProgress(Duration retryAfter) {
-            return new Status(State.IN_PROGRESS, null, null, retryAfter);
+            return new Status(State.IN_PROGRESS, null, false, null, null, retryAfter);
         }
 
         public static Status succeeded() {
-            return new Status(State.SUCCEEDED, null, null, null);
+            return new Status(State.SUCCEEDED, null, false, null, null, null);
         }
 
-        public static Status failed(String code, String message) {
-            return new Status(State.FAILED, code, message, null);
+        public static Status failed(FailureClass failure, boolean retryable, String code, String message) {
+            return new Status(State.FAILED, failure, retryable, code, message, null);
+        }
+
+        /** {@code Code: message}, for the log and the Slurm reason. */
+        public String describe() {
+            String message = errorMessage == null ? "the operation failed without details" : errorMessage;
+            return errorCode == null ? message : errorCode + ": " + message;
         }
     }
 }

@@ -8,7 +8,7 @@ public enum PowerState {
 
     /** Parses a status code such as {@code PowerState/running}; anything else is UNKNOWN. */
     public static PowerState fromStatusCode(String code) {
-        if (code == null || !code.startsWith("PowerState/")) {
+        if (code == null || !code.regionMatches(true, 0, "PowerState/", 0, "PowerState/".length())) {
             return UNKNOWN;
         }
         try {

@@ -58,7 +58,7 @@ public final class ConfigLoader {
         Optional<YamlNode> root = YamlReader.read(yaml, diagnostics);
         Optional<Config> config = ConfigValidator.validate(file, root, diagnostics, files);
         return new ConfigReport(file, diagnostics.hasErrors() ? Optional.empty() : config, diagnostics.errors(),
-                diagnostics.warnings());
+                diagnostics.warnings(), diagnostics.salvage());
     }
 
     private static Optional<String> read(Path file, Diagnostics diagnostics) {

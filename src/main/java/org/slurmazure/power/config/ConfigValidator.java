@@ -175,10 +175,16 @@ final class ConfigValidator {
         ClusterTag tag = cluster(root);
         List<GroupDraft> groups = nodeGroups(root);
         List<NodeGroup> nodeGroups = finishGroups(groups, azure);
+        int before = d.errorCount();
         SlurmSettings slurm = slurm(root);
+        boolean slurmValid = d.errorCount() == before && slurm != null;
         Limits limits = limits(root);
+        before = d.errorCount();
         LogSettings log = log(root);
+        boolean logValid = d.errorCount() == before && log != null;
         Path stateDir = stateDir(root);
+        d.salvage(new Salvage(logValid ? Optional.of(log.file()) : Optional.empty(),
+                slurmValid ? Optional.of(slurm.scontrol()) : Optional.empty()));
 
         if (d.hasErrors()) {
             return Optional.empty();

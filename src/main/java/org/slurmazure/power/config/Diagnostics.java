@@ -12,6 +12,7 @@ final class Diagnostics {
     private final Path file;
     private final List<ConfigProblem> errors = new ArrayList<>();
     private final List<ConfigProblem> warnings = new ArrayList<>();
+    private Salvage salvage = Salvage.NONE;
 
     Diagnostics(Path file) {
         this.file = file;
@@ -32,6 +33,14 @@ final class Diagnostics {
     /** {@code found X, expected Y}: the standard form of a value error. */
     void found(YamlNode node, String key, String expected) {
         error(node.mark(), key, "found " + node.describe() + ", expected " + expected);
+    }
+
+    void salvage(Salvage salvage) {
+        this.salvage = salvage;
+    }
+
+    Salvage salvage() {
+        return salvage;
     }
 
     boolean hasErrors() {

@@ -29,8 +29,12 @@ public enum FailureClass {
     NETWORK("network"),
     /** Another node-level operation held this node until the deadline. */
     LOCKED("locked"),
-    /** Any other error Azure reported. */
-    AZURE_ERROR("azure-error");
+    /** Any other error Azure reported, or an answer that could not be read. */
+    AZURE_ERROR("azure-error"),
+    /** The configuration cannot be used (or names a scontrol that cannot run): nothing was done. */
+    CONFIG("config"),
+    /** A bug in this program (run with --verbose for the stack trace). */
+    INTERNAL("internal");
 
     private final String label;
 
@@ -40,5 +44,15 @@ public enum FailureClass {
 
     public String label() {
         return label;
+    }
+
+    /**
+     * True for failures that will not pass by themselves: the configuration names a VM that does not exist, one
+     * without the cluster's tag, or a node in no group. Such a node is kept out of scheduling (drained, with its
+     * reason) until an admin acts; every other failure (capacity, quota, throttling, timeouts, the network, ...)
+     * returns the node to the pool after ResumeTimeout (docs/slurm-states.md).
+     */
+    public boolean permanent() {
+        return this == NOT_FOUND || this == NOT_TAGGED || this == NO_GROUP;
     }
 }

@@ -20,6 +20,17 @@ public final class Planner {
     private Planner() {
     }
 
+    /**
+     * @param updating Azure reports an operation still changing the VM ({@code ProvisioningState/updating}): the
+     *                 power state shown may be the one before it, so wait for it to settle before deciding
+     */
+    public static Step next(PowerMode mode, PowerState state, boolean updating) {
+        if (updating && state != goal(mode)) {
+            return Step.WAIT;
+        }
+        return next(mode, state);
+    }
+
     public static Step next(PowerMode mode, PowerState state) {
         if (mode == PowerMode.RESUME) {
             return switch (state) {

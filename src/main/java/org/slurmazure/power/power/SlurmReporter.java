@@ -12,30 +12,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slurmazure.power.core.NodeOutcome;
 import org.slurmazure.power.core.PowerMode;
+import org.slurmazure.power.core.TimeBudget;
 import org.slurmazure.power.slurm.NodeAddress;
 import org.slurmazure.power.slurm.SlurmControl;
 import org.slurmazure.power.slurm.SlurmException;
 
 /**
  * Tells Slurm about node outcomes as they arrive, a batch at a time (one scontrol call for many nodes, at most
- * every {@code flushMillis}): on resume, the VMs' addresses as soon as they are known (before the VMs boot, so that
- * slurmctld can reach a node the moment it registers) and the failures (so their jobs requeue at once, not after
- * ResumeTimeout); on resume-fail, the nodes whose VMs were deallocated go back into service.
- * A failed scontrol call is logged with every node it concerned: nothing is dropped silently.
+ * every {@code flushMillis}):
+ * <ul>
+ *   <li>resume: each VM's address as soon as it is known (before the VM boots, so that slurmctld can reach the
+ *       node the moment it registers); failed nodes {@code state=down} with their reason, so their jobs requeue at
+ *       once instead of after ResumeTimeout;</li>
+ *   <li>suspend: nodes whose VM may still be running {@code state=down}, nodes that failed for good
+ *       {@code state=drain}: neither is left looking powered down while its VM bills;</li>
+ *   <li>resume-fail: nodes whose VM is deallocated back to service ({@code state=resume}), the others down or
+ *       drained as for suspend.</li>
+ * </ul>
+ * Nothing is dropped: {@link #close} waits for a flush in progress and sends what is still queued, each call bounded
+ * by the run's end; an update that could not be applied is logged once per node with what Slurm was not told.
  */
 public final class SlurmReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SlurmReporter.class);
 
     private final SlurmControl slurm;
     private final PowerMode mode;
+    private final long endNanos;
     private final List<NodeOutcome> pending = new ArrayList<>();
     private final List<NodeAddress> pendingAddresses = new ArrayList<>();
     private final ScheduledExecutorService flusher;
-    private volatile boolean slurmFailed;
+    private volatile int nodesNotTold;
 
-    public SlurmReporter(SlurmControl slurm, PowerMode mode, long flushMillis) {
-        this.slurm = slurm;
+    /**
+     * @param slurm    the Slurm control; each call is bounded by the time left until {@code endNanos}
+     * @param endNanos the run's end ({@link System#nanoTime()}): no scontrol call outlives it
+     */
+    public SlurmReporter(SlurmControl slurm, PowerMode mode, long flushMillis, long endNanos) {
+        this.slurm = slurm.until(endNanos);
         this.mode = mode;
+        this.endNanos = endNanos;
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "slurm-reporter");
             t.setDaemon(true);
@@ -61,12 +76,17 @@ public final class SlurmReporter implements AutoCloseable {
         }
     }
 
-    /** True when some scontrol call failed: the run must not exit 0. */
+    /** True when some update could not be applied: the run must not exit 0. */
     public boolean slurmFailed() {
-        return slurmFailed;
+        return nodesNotTold > 0;
     }
 
-    /** Sends what is queued. Runs on the flusher thread and once more from {@link #close}. */
+    /** How many node updates Slurm did not get (each is named in the log). */
+    public int nodesNotTold() {
+        return nodesNotTold;
+    }
+
+    /** Sends what is queued. Runs on the flusher thread, and once more from {@link #close}. */
     synchronized void flush() {
         List<NodeOutcome> batch;
         List<NodeAddress> addresses;
@@ -80,35 +100,50 @@ public final class SlurmReporter implements AutoCloseable {
             pendingAddresses.clear();
         }
         List<String> backInService = new ArrayList<>();
-        Map<String, String> failures = new LinkedHashMap<>();
+        Map<String, String> down = new LinkedHashMap<>();
+        Map<String, String> drain = new LinkedHashMap<>();
+        Map<String, NodeOutcome> byNode = new LinkedHashMap<>();
         for (NodeOutcome o : batch) {
-            if (!o.ok()) {
-                failures.put(o.node(), o.slurmReason());
-            } else if (mode == PowerMode.RESUME_FAIL) {
-                backInService.add(o.node());
+            byNode.put(o.node(), o);
+            if (o.ok()) {
+                if (mode == PowerMode.RESUME_FAIL) {
+                    backInService.add(o.node());
+                }
+            } else if (mode != PowerMode.RESUME && o.failure().permanent()) {
+                drain.put(o.node(), o.slurmReason());
+            } else {
+                down.put(o.node(), o.slurmReason());
             }
         }
         if (!addresses.isEmpty()) {
-            call("set NodeAddr of " + names(addresses), () -> slurm.setNodeAddresses(addresses));
+            Map<String, String> told = new LinkedHashMap<>();
+            addresses.forEach(a -> told.put(a.node(), "NodeAddr=" + a.addr()));
+            call("set NodeAddr of " + names(addresses), told, byNode, () -> slurm.setNodeAddresses(addresses));
         }
-        if (!failures.isEmpty()) {
-            if (mode == PowerMode.RESUME) {
-                call("mark down " + failures.keySet(), () -> slurm.failNodes(failures));
-            } else if (mode == PowerMode.RESUME_FAIL) {
-                // The VM may still run: power the node down so that Slurm's SuspendProgram tries again.
-                call("mark down and power down " + failures.keySet(), () -> slurm.failAndPowerDown(failures));
-            }
+        if (!down.isEmpty()) {
+            call("mark down " + down.keySet(), down, byNode, () -> slurm.failNodes(down));
+        }
+        if (!drain.isEmpty()) {
+            call("drain " + drain.keySet(), drain, byNode, () -> slurm.drainNodes(drain));
         }
         if (!backInService.isEmpty()) {
-            call("return to service " + backInService, () -> slurm.returnToService(backInService));
+            Map<String, String> told = new LinkedHashMap<>();
+            backInService.forEach(n -> told.put(n, "state=resume"));
+            call("return to service " + backInService, told, byNode, () -> slurm.returnToService(backInService));
         }
     }
 
+    /**
+     * Stops the periodic flush without interrupting one in progress (its scontrol call is bounded by the end), then
+     * sends what is still queued.
+     */
     @Override
     public void close() {
-        flusher.shutdownNow();
+        flusher.shutdown();
         try {
-            flusher.awaitTermination(5, TimeUnit.SECONDS);
+            if (!flusher.awaitTermination(TimeBudget.until(endNanos).toNanos(), TimeUnit.NANOSECONDS)) {
+                LOG.error("slurm: a call to scontrol was still running at the deadline");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -119,13 +154,24 @@ public final class SlurmReporter implements AutoCloseable {
         void run() throws SlurmException;
     }
 
-    private void call(String what, SlurmCall call) {
+    /**
+     * Makes one call; when it fails, logs it and then every node it left without the update, with what Slurm was
+     * not told and the VM behind it.
+     */
+    private void call(String what, Map<String, String> updateByNode, Map<String, NodeOutcome> outcomes,
+                      SlurmCall call) {
         try {
             call.run();
             LOG.info("slurm: {}: done", what);
         } catch (SlurmException | RuntimeException e) {
-            slurmFailed = true;
             LOG.error("slurm: {}: FAILED: {}", what, e.getMessage());
+            List<String> failed = e instanceof SlurmException s ? s.failedNodes() : List.copyOf(updateByNode.keySet());
+            for (String node : failed) {
+                NodeOutcome o = outcomes.get(node);
+                LOG.error("node={} vm={}: Slurm was not told {}", node, o == null || o.vm() == null ? "-" : o.vm(),
+                        updateByNode.getOrDefault(node, what));
+            }
+            nodesNotTold += failed.size();
         }
     }
 

@@ -105,7 +105,8 @@ public final class CommandRunner {
         return List.copyOf(command);
     }
 
-    private static void checkRunnable(Path program) throws ProgramNotFoundException {
+    /** Throws when {@code program} is missing, not a regular file or not executable by this user. */
+    public static void checkRunnable(Path program) throws ProgramNotFoundException {
         if (!Files.exists(program)) {
             throw new ProgramNotFoundException(program, ProgramNotFoundException.Problem.MISSING);
         }

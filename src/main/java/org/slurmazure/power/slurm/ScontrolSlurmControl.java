@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class ScontrolSlurmControl implements SlurmControl {
     private static final Logger LOG = LoggerFactory.getLogger(ScontrolSlurmControl.class);
 
+    /** Below this much time left before the end, no scontrol call is started. */
+    static final Duration MIN_CALL_TIME = Duration.ofMillis(50);
+
     /** Default for the number of nodes named in one scontrol call. */
     public static final int DEFAULT_MAX_NODES_PER_CALL = 200;
     /** Longest comma list passed as one argument (node names, addresses or hostnames). */
@@ -49,6 +52,8 @@ public final class ScontrolSlurmControl implements SlurmControl {
     private final Duration timeout;
     private final CommandRunner runner;
     private final int maxNodesPerCall;
+    /** Calls end by this {@link System#nanoTime()} instant, or null for no end. */
+    private final Long endNanos;
 
     /**
      * @param scontrol the scontrol program (absolute path: slurmctld gives its programs no PATH)
@@ -61,6 +66,11 @@ public final class ScontrolSlurmControl implements SlurmControl {
     }
 
     public ScontrolSlurmControl(Path scontrol, Duration timeout, CommandRunner runner, int maxNodesPerCall) {
+        this(scontrol, timeout, runner, maxNodesPerCall, null);
+    }
+
+    private ScontrolSlurmControl(Path scontrol, Duration timeout, CommandRunner runner, int maxNodesPerCall,
+                                 Long endNanos) {
         if (scontrol == null || timeout == null || runner == null) {
             throw new IllegalArgumentException("scontrol, timeout and runner are required");
         }
@@ -74,6 +84,7 @@ public final class ScontrolSlurmControl implements SlurmControl {
         this.timeout = timeout;
         this.runner = runner;
         this.maxNodesPerCall = maxNodesPerCall;
+        this.endNanos = endNanos;
     }
 
     @Override
@@ -102,14 +113,13 @@ public final class ScontrolSlurmControl implements SlurmControl {
     }
 
     @Override
-    public void failAndPowerDown(Map<String, String> reasonByNode) throws SlurmException {
+    public void drainNodes(Map<String, String> reasonByNode) throws SlurmException {
         Map<String, List<String>> groups = groupByReason(reasonByNode);
-        Run run = new Run("mark down and power down", List.copyOf(reasonByNode.keySet()));
+        Run run = new Run("drain", List.copyOf(reasonByNode.keySet()));
         for (Map.Entry<String, List<String>> group : groups.entrySet()) {
-            List<String> down = run.apply(group.getValue(), Function.identity(), downArgs(group.getKey()),
-                    String::length, ScontrolSlurmControl::exitedZero, false);
-            run.apply(down, Function.identity(),
-                    batch -> List.of("update", "nodename=" + String.join(",", batch), "state=power_down_force"),
+            String reason = group.getKey();
+            run.apply(group.getValue(), Function.identity(),
+                    batch -> List.of("update", "nodename=" + String.join(",", batch), "state=drain", "reason=" + reason),
                     String::length, ScontrolSlurmControl::exitedZero, true);
         }
         run.finish();
@@ -137,6 +147,33 @@ public final class ScontrolSlurmControl implements SlurmControl {
                     return false;
                 }, true);
         run.finish();
+    }
+
+    @Override
+    public SlurmLimits limits() throws SlurmException {
+        Run run = new Run("read the configuration", List.of());
+        String config = run.read(List.of("show", "config"));
+        String partitions;
+        try {
+            partitions = run.read(List.of("show", "partition", "--oneliner"));
+        } catch (SlurmException e) {
+            partitions = null; // the global values still hold
+        }
+        return SlurmLimits.parse(config, partitions);
+    }
+
+    @Override
+    public void checkUsable() throws SlurmException {
+        try {
+            CommandRunner.checkRunnable(scontrol);
+        } catch (ProgramNotFoundException e) {
+            throw new ScontrolNotFoundException(scontrol, e.problem(), List.of(), e);
+        }
+    }
+
+    @Override
+    public ScontrolSlurmControl until(long endNanos) {
+        return new ScontrolSlurmControl(scontrol, timeout, runner, maxNodesPerCall, endNanos);
     }
 
     private static Function<List<String>, List<String>> downArgs(String reason) {
@@ -236,6 +273,15 @@ public final class ScontrolSlurmControl implements SlurmControl {
             return applied;
         }
 
+        /** One read-only call ({@code show ...}); its stdout, or a SlurmException when it fails. */
+        String read(List<String> args) throws SlurmException {
+            CommandResult result = call(args);
+            if (!result.succeeded()) {
+                throw failedRun(result);
+            }
+            return result.stdout();
+        }
+
         void finish() throws SlurmException {
             if (failures.isEmpty()) {
                 return;
@@ -276,14 +322,25 @@ public final class ScontrolSlurmControl implements SlurmControl {
             command.add(scontrol.toString());
             command.addAll(args);
             CommandResult result;
+            Duration limit = timeout;
+            if (endNanos != null) {
+                long left = endNanos - System.nanoTime();
+                if (left < MIN_CALL_TIME.toNanos()) {
+                    List<String> failed = notDone();
+                    throw new SlurmException("no time left before the deadline to run scontrol "
+                            + String.join(" ", abbreviated(args)) + "; " + count(failed.size()) + " not done",
+                            SlurmException.NO_EXIT_CODE, "", failed);
+                }
+                limit = left < timeout.toNanos() ? Duration.ofNanos(left) : timeout;
+            }
             try {
-                result = runner.run(command, timeout);
+                result = runner.run(command, limit);
             } catch (ProgramNotFoundException e) {
                 throw new ScontrolNotFoundException(scontrol, e.problem(), notDone(), e);
             } catch (CommandTimeoutException e) {
                 List<String> failed = notDone();
                 throw new SlurmException("scontrol " + String.join(" ", abbreviated(args)) + " did not finish within "
-                        + CommandRunner.format(timeout) + " and was killed (is slurmctld answering?); "
+                        + CommandRunner.format(limit) + " and was killed (is slurmctld answering?); "
                         + count(failed.size()) + " not done", SlurmException.NO_EXIT_CODE, "", failed, e);
             } catch (IOException e) {
                 throw new SlurmException(e.getMessage(), SlurmException.NO_EXIT_CODE, "", notDone(), e);

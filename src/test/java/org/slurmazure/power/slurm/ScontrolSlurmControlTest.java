@@ -229,28 +229,29 @@ class ScontrolSlurmControlTest {
     }
 
     @Nested
-    class FailAndPowerDown {
+    class DrainNodes {
         @Test
-        void marksNodesDownThenForcesAPowerDown() throws Exception {
-            slurm.failAndPowerDown(reasons("a1", "azure: deallocate failed", "a2", "azure: deallocate failed"));
+        void drainsNodesThatShareAReasonInOneCall() throws Exception {
+            slurm.drainNodes(reasons("a1", "azure: not-found: VM does not exist", "a2",
+                    "azure: not-found: VM does not exist", "a3", "azure: no-group: node is in no node group"));
 
             assertEquals(List.of(
-                    List.of("update", "nodename=a1,a2", "state=down", "reason=azure: deallocate failed"),
-                    List.of("update", "nodename=a1,a2", "state=power_down_force")), scontrol.calls());
+                    List.of("update", "nodename=a1,a2", "state=drain", "reason=azure: not-found: VM does not exist"),
+                    List.of("update", "nodename=a3", "state=drain", "reason=azure: no-group: node is in no node group")),
+                    scontrol.calls());
         }
 
         @Test
-        void powersDownOnlyTheNodesSlurmMarkedDown() throws Exception {
+        void aRefusedNodeCostsOnlyItself() throws Exception {
             scontrol.failWhen("nosuch", 1, UNKNOWN_NODE);
 
             SlurmException e = assertThrows(SlurmException.class,
-                    () -> slurm.failAndPowerDown(reasons("a1", "azure: x", "nosuch", "azure: x")));
+                    () -> slurm.drainNodes(reasons("a1", "azure: x", "nosuch", "azure: x")));
 
             assertEquals(List.of(
-                    List.of("update", "nodename=a1,nosuch", "state=down", "reason=azure: x"),
-                    List.of("update", "nodename=a1", "state=down", "reason=azure: x"),
-                    List.of("update", "nodename=nosuch", "state=down", "reason=azure: x"),
-                    List.of("update", "nodename=a1", "state=power_down_force")), scontrol.calls());
+                    List.of("update", "nodename=a1,nosuch", "state=drain", "reason=azure: x"),
+                    List.of("update", "nodename=a1", "state=drain", "reason=azure: x"),
+                    List.of("update", "nodename=nosuch", "state=drain", "reason=azure: x")), scontrol.calls());
             assertEquals(List.of("nosuch"), e.failedNodes());
         }
     }

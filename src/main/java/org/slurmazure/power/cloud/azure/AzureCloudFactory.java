@@ -25,6 +25,8 @@ import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.http.policy.ArmChallengeAuthenticationPolicy;
 import com.azure.core.util.Configuration;
 
+import org.slurmazure.power.cloud.CloudException;
+
 /**
  * Builds {@link AzureCloudVms} from {@link AzureConnection}: one JDK HttpClient (extra CAs, proxy, timeouts) shared by
  * ARM and the token endpoint, and a pipeline with the SDK's retry policy followed by the {@link ThrottleGate}.
@@ -38,18 +40,23 @@ public final class AzureCloudFactory {
     }
 
     /**
-     * Builds the client and takes a token (bounded by twice the request timeout), so that a credential problem is
-     * reported once, up front.
+     * Builds the client and takes a token (within {@code tokenLimit}), so that a credential problem is reported
+     * once, up front.
+     *
+     * @throws CloudException           no token: classified (a token endpoint that does not answer may pass)
+     * @throws IOException              a credential, certificate or CA file cannot be read
+     * @throws GeneralSecurityException a certificate or key cannot be used
      */
-    public static AzureCloudVms create(AzureConnection settings, String userAgentVersion)
-            throws IOException, GeneralSecurityException {
+    public static AzureCloudVms create(AzureConnection settings, String userAgentVersion, Duration tokenLimit)
+            throws IOException, GeneralSecurityException, CloudException {
         HttpClient http = httpClient(settings);
         PrefetchedCredential credential = new PrefetchedCredential(Credentials.build(settings, http));
         try {
-            credential.prefetch(scope(settings.audience()), settings.requestTimeout().multipliedBy(2));
-        } catch (PrefetchedCredential.CredentialException e) {
-            throw new GeneralSecurityException(settings.credential().type().name().toLowerCase(java.util.Locale.ROOT)
-                    .replace('_', '-') + " credential: " + e.getMessage(), e);
+            credential.prefetch(scope(settings.audience()), tokenLimit);
+        } catch (CloudException e) {
+            throw new CloudException(e.failure(), e.retryable(), e.httpStatus(), e.errorCode(),
+                    settings.credential().type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                            + " credential: " + e.getMessage(), null, e);
         }
         ThrottleGate gate = new ThrottleGate(settings.concurrency());
         HttpPipeline pipeline = new HttpPipelineBuilder()
@@ -65,6 +72,11 @@ public final class AzureCloudFactory {
                         new HttpLoggingPolicy(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE)))
                 .build();
         return new AzureCloudVms(pipeline, settings.resourceManager(), environment(settings), gate);
+    }
+
+    /** A file or key problem of the client's set-up as one line: what is wrong with which file. */
+    public static String describeSetupProblem(Exception e) {
+        return AzureFailures.setupProblem(e);
     }
 
     static HttpClient httpClient(AzureConnection settings) throws IOException, GeneralSecurityException {

@@ -1,7 +1,10 @@
 package org.slurmazure.power.cloud.azure;
 
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.azure.core.http.HttpMethod;
@@ -46,8 +49,12 @@ final class ThrottleGate implements HttpPipelinePolicy {
     @Override
     public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
         RequestClass cls = classOf(context.getHttpRequest().getHttpMethod());
-        cls.awaitTurn();
-        inFlight.acquireUninterruptibly();
+        try {
+            enter(cls);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new InterruptedIOException("interrupted before the request was sent"));
+        }
         try {
             sent.increment();
             return observe(cls, next.processSync());
@@ -59,14 +66,17 @@ final class ThrottleGate implements HttpPipelinePolicy {
     @Override
     public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
         // The generated clients' sync methods block on this async path: wait on a bounded-elastic thread, and
-        // release the slot only if it was taken (a cancelled wait takes none).
+        // release the slot only if it was taken (a cancelled or interrupted wait takes none and sends nothing).
         RequestClass cls = classOf(context.getHttpRequest().getHttpMethod());
-        java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
-        return Mono.fromRunnable(() -> {
-            cls.awaitTurn();
-            inFlight.acquireUninterruptibly();
+        AtomicBoolean holding = new AtomicBoolean();
+        return Mono.fromCallable(() -> {
+            enter(cls);
             holding.set(true);
+            return cls;
         }).subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(InterruptedException.class,
+                        e -> new UncheckedIOException(new InterruptedIOException("interrupted before the request "
+                                + "was sent")))
                 .then(Mono.defer(() -> {
                     sent.increment();
                     return next.process();
@@ -77,6 +87,22 @@ final class ThrottleGate implements HttpPipelinePolicy {
                         inFlight.release();
                     }
                 });
+    }
+
+    /**
+     * Waits until the class may send and a slot is free, and returns holding the slot. The pause is checked again
+     * once the slot is held, right before the request goes out: a 429 that arrived while this request waited for a
+     * slot sends it back to wait, instead of letting it through the window that 429 opened.
+     */
+    private void enter(RequestClass cls) throws InterruptedException {
+        while (true) {
+            cls.awaitTurn();
+            inFlight.acquire();
+            if (!cls.paused()) {
+                return;
+            }
+            inFlight.release();
+        }
     }
 
     /** Requests sent through the gate (each retry counts). */
@@ -118,7 +144,7 @@ final class ThrottleGate implements HttpPipelinePolicy {
          * reserved ahead: a waiting request re-checks after short naps, so a spacing that relaxes takes effect at
          * once.
          */
-        void awaitTurn() {
+        void awaitTurn() throws InterruptedException {
             while (true) {
                 long wait;
                 synchronized (this) {
@@ -134,13 +160,13 @@ final class ThrottleGate implements HttpPipelinePolicy {
                     }
                 }
                 long nap = Math.min(wait, MAX_NAP);
-                try {
-                    Thread.sleep(nap / 1_000_000, (int) (nap % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                Thread.sleep(nap / 1_000_000, (int) (nap % 1_000_000));
             }
+        }
+
+        /** True while a 429's Retry-After holds the class back. */
+        synchronized boolean paused() {
+            return pausedUntil - System.nanoTime() > 0;
         }
 
         /** A 429: pause the class; the first 429 of a throttling episode also doubles the spacing. */

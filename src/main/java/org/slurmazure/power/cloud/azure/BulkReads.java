@@ -1,0 +1,125 @@
+package org.slurmazure.power.cloud.azure;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.util.Context;
+import com.azure.resourcemanager.compute.fluent.VirtualMachinesClient;
+import com.azure.resourcemanager.compute.fluent.models.VirtualMachineInner;
+import com.azure.resourcemanager.compute.models.InstanceViewStatus;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slurmazure.power.cloud.CloudException;
+import org.slurmazure.power.cloud.VmRef;
+import org.slurmazure.power.cloud.VmState;
+import org.slurmazure.power.core.FailureClass;
+
+/**
+ * Many VMs and NICs in a few paged list calls instead of one GET each: each resource group's VM list (tags, NICs),
+ * each subscription's run-time status ({@code statusOnly=true}: power states of every VM), each resource group's NIC
+ * list. A principal whose role is scoped to resource groups (docs/azure-setup.md) may not list the subscription:
+ * then the power states are left to one GET per VM and the rest still comes from the lists.
+ */
+final class BulkReads {
+    private static final Logger LOG = LoggerFactory.getLogger(BulkReads.class);
+    /** A runaway nextLink chain ends here. */
+    private static final int MAX_PAGES = 10_000;
+
+    private final HttpPipeline pipeline;
+    private final String resourceManager;
+    private final Function<String, VirtualMachinesClient> vmsOfSubscription;
+
+    BulkReads(HttpPipeline pipeline, String resourceManager, Function<String, VirtualMachinesClient> vmsOfSubscription) {
+        this.pipeline = pipeline;
+        this.resourceManager = resourceManager.replaceAll("/+$", "");
+        this.vmsOfSubscription = vmsOfSubscription;
+    }
+
+    Map<VmRef, VmState> readMany(Collection<VmRef> refs) throws CloudException {
+        Map<String, List<VmRef>> byGroup = new LinkedHashMap<>();
+        Map<String, List<VmRef>> bySubscription = new LinkedHashMap<>();
+        for (VmRef r : refs) {
+            byGroup.computeIfAbsent(r.subscriptionId() + "/" + lower(r.resourceGroup()), k -> new ArrayList<>()).add(r);
+            bySubscription.computeIfAbsent(r.subscriptionId(), k -> new ArrayList<>()).add(r);
+        }
+        Map<String, List<InstanceViewStatus>> statuses = new HashMap<>();
+        for (String subscription : bySubscription.keySet()) {
+            try {
+                AzureCalls.call(() -> {
+                    for (VirtualMachineInner vm : vmsOfSubscription.apply(subscription).list("true", null, null,
+                            Context.NONE)) {
+                        if (vm.id() != null && vm.instanceView() != null && vm.instanceView().statuses() != null) {
+                            statuses.put(lower(vm.id()), vm.instanceView().statuses());
+                        }
+                    }
+                    return null;
+                });
+            } catch (CloudException e) {
+                if (e.failure() != FailureClass.FORBIDDEN) {
+                    throw e;
+                }
+                LOG.info("cannot list the power states of subscription {} ({}): the role is scoped to resource "
+                        + "groups; reading each VM's power state with a GET", subscription, e.describe());
+            }
+        }
+        Map<VmRef, VmState> result = new HashMap<>();
+        for (List<VmRef> inGroup : byGroup.values()) {
+            VmRef any = inGroup.get(0);
+            Map<String, VirtualMachineInner> listed = new HashMap<>();
+            AzureCalls.call(() -> {
+                for (VirtualMachineInner vm : vmsOfSubscription.apply(any.subscriptionId())
+                        .listByResourceGroup(any.resourceGroup(), null, null, Context.NONE)) {
+                    listed.put(lower(vm.name()), vm);
+                }
+                return null;
+            });
+            for (VmRef r : inGroup) {
+                VirtualMachineInner vm = listed.get(lower(r.name()));
+                List<InstanceViewStatus> st = vm == null || vm.id() == null ? null : statuses.get(lower(vm.id()));
+                if (st != null) {
+                    result.put(r, AzureCloudVms.state(r, vm, st));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Lists the NICs of each resource group of {@code vms} (paged); keys are NIC ids in lower case. */
+    Map<String, String> privateIps(Collection<VmRef> vms) throws CloudException {
+        Map<String, String> groups = new LinkedHashMap<>();
+        for (VmRef vm : vms) {
+            String id = "/subscriptions/" + vm.subscriptionId() + "/resourceGroups/" + vm.resourceGroup();
+            groups.putIfAbsent(lower(id), id);
+        }
+        Map<String, String> ipById = new HashMap<>();
+        for (String groupId : groups.values()) {
+            String next = resourceManager + groupId + "/providers/Microsoft.Network/networkInterfaces?api-version="
+                    + AzureCloudVms.NETWORK_API_VERSION;
+            int pages = 0;
+            while (next != null && pages++ < MAX_PAGES) {
+                JsonNode page = AzureCalls.getJson(pipeline, next);
+                for (JsonNode nic : page.path("value")) {
+                    String ip = AzureCloudVms.primaryIp(nic);
+                    if (ip != null && nic.hasNonNull("id")) {
+                        ipById.put(lower(nic.get("id").asText()), ip);
+                    }
+                }
+                next = page.hasNonNull("nextLink") ? page.get("nextLink").asText() : null;
+            }
+        }
+        return ipById;
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}

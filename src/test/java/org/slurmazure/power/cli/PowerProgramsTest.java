@@ -228,18 +228,31 @@ class PowerProgramsTest {
     }
 
     @Test
-    void throttledStartIsRetriedAfterRetryAfterAndSucceeds() throws Exception {
+    void throttledStartsHoldBackEveryWriteUntilRetryAfterThenSucceed() throws Exception {
         try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2))) {
-            bed.emulator.addFault(FaultRule.on("POST", "/start$").status(429).retryAfter(1).times(2));
+            // More 429s than the SDK's own retries (3): the engine and the throttle gate must handle them.
+            bed.emulator.addFault(FaultRule.on("POST", "/azc001/start$").status(429).retryAfter(1).times(5));
 
             PowerTestBed.Run run = bed.run("resume", "azc[001-002]");
 
-            assertEquals(0, run.exit(), run.out());
-            assertEquals(2, bed.emulator.statusCount(429));
-            assertTrue(bed.log().contains(" Azure requests, 2 throttled"), bed.log());
-            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
-            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc002").powerState());
+            assertEquals(0, run.exit(), run.out() + bed.log());
+            assertEquals(5, bed.emulator.statusCount(429));
+            assertTrue(bed.log().contains(" Azure requests, 5 throttled"), bed.log());
             assertResumedOk(bed, "azc001", "azc002");
+            // No write reached Azure inside a window a 429 had opened (from 0.1 s after it, for its Retry-After).
+            List<org.slurmazure.power.emulator.RequestRecord> posts = bed.emulator.requests().stream()
+                    .filter(r -> r.method().equals("POST")).toList();
+            for (org.slurmazure.power.emulator.RequestRecord throttled : posts) {
+                if (throttled.status() != 429) {
+                    continue;
+                }
+                java.time.Instant open = throttled.time().plusMillis(100);
+                java.time.Instant close = throttled.time().plusSeconds(1);
+                for (org.slurmazure.power.emulator.RequestRecord r : posts) {
+                    assertFalse(r.time().isAfter(open) && r.time().isBefore(close),
+                            r + " was sent inside the window of " + throttled);
+                }
+            }
         }
     }
 
@@ -456,6 +469,229 @@ class PowerProgramsTest {
             assertEquals(1, run.err().lines().count(), run.err());
             assertTrue(run.err().contains("invalid hostlist \"azc[3-1]\""), run.err());
             assertTrue(bed.log().contains("nothing done"));
+        }
+    }
+
+    @Test
+    void aSlowScontrolStillGetsEveryAddressAndTheSummaryCountsIt() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(3))) {
+            bed.scontrol.delay(1.5);
+
+            PowerTestBed.Run run = bed.run("resume", "azc[001-003]");
+
+            assertEquals(0, run.exit(), run.out() + bed.log());
+            assertResumedOk(bed, "azc001", "azc002", "azc003");
+            assertFalse(bed.log().contains("FAILED"), bed.log());
+        }
+    }
+
+    @Test
+    void aSlowScontrolStillReturnsEveryResumeFailNodeToService() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING))
+                .vm(PowerTestBed.vm("azc002")))) {
+            bed.scontrol.delay(1.5);
+
+            PowerTestBed.Run run = bed.run("resume-fail", "azc[001-002]");
+
+            assertEquals(0, run.exit(), run.out() + bed.log());
+            List<String> resumed = new java.util.ArrayList<>();
+            bed.scontrolCalls().forEach(c -> resumed.addAll(List.of(c.get(1).substring(9).split(","))));
+            java.util.Collections.sort(resumed);
+            assertEquals(List.of("azc001", "azc002"), resumed);
+        }
+    }
+
+    @Test
+    void aHungScontrolCannotStretchTheRunPastItsDeadline() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2),
+                "limits: { resumeDeadline: 8s, requestTimeout: 2s }\n")) {
+            bed.scontrol.hang();
+
+            long start = System.nanoTime();
+            PowerTestBed.Run run = bed.run("resume", "azc[001-002]");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(ExitCode.PARTIAL_FAILURE, run.exit(), run.out());
+            assertTrue(tookMs < 9_000, "took " + tookMs + " ms with an 8 s deadline");
+            String log = bed.log();
+            assertTrue(log.contains("node=azc001 vm=hpc1-burst/azc001: Slurm was not told NodeAddr="), log);
+            assertTrue(log.contains("node=azc002 vm=hpc1-burst/azc002: Slurm was not told NodeAddr="), log);
+            assertTrue(log.contains("summary: resume 2 nodes: 2 ok, 0 failed") && log.contains(
+                    "Slurm not told about 2 node(s)"), log);
+        }
+    }
+
+    @Test
+    void aDeadlineAboveSlurmsResumeTimeoutIsCutAndSaidSo() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").startHangs(true)),
+                "limits: { resumeDeadline: 60s, requestTimeout: 2s }\n")) {
+            bed.scontrol.showConfig("SLURM_VERSION = 24.11.5\nResumeTimeout = 12 sec\nSuspendTimeout = 10 sec\n");
+
+            long start = System.nanoTime();
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(ExitCode.PARTIAL_FAILURE, run.exit(), run.out());
+            assertTrue(tookMs < 8_000, "took " + tookMs + " ms; ResumeTimeout=12 leaves 7 s");
+            String log = bed.log();
+            assertTrue(log.contains("limits.resumeDeadline (60 s) does not fit in Slurm's limits "
+                    + "(the kill timer of Slurm 23.02+ at 12 s"), log);
+            assertTrue(log.contains("this run ends within 7 s"), log);
+            assertTrue(log.contains("class=timeout"), log);
+            assertEquals(1, bed.posts("azc001", "deallocate"));
+            assertEquals(List.of(List.of("show", "config"), List.of("show", "partition", "--oneliner")),
+                    bed.scontrol.reads());
+        }
+    }
+
+    @Test
+    void suspendThatCannotDeallocateMarksTheNodeDownSoItIsNotCountedAsPoweredDown() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING)),
+                "limits: { suspendDeadline: 5s, requestTimeout: 2s }\n")) {
+            bed.emulator.addFault(FaultRule.on("POST", "/deallocate$").status(500).times(FaultRule.ALWAYS));
+
+            PowerTestBed.Run run = bed.run("suspend", "azc001");
+
+            assertEquals(ExitCode.PARTIAL_FAILURE, run.exit());
+            assertTrue(bed.emulator.count("POST", "/deallocate$") >= 5, "retried until the deadline");
+            List<String> down = stateCall(bed);
+            assertEquals(List.of("update", "nodename=azc001", "state=down"), down.subList(0, 3));
+            assertTrue(down.get(3).startsWith("reason=azure: azure-error: "), down.toString());
+            assertTrue(bed.log().contains("VM " + bed.emulator.vm("azc001").resourceId()
+                    + " may still be running (and billing)"), bed.log());
+        }
+    }
+
+    @Test
+    void resumeFailDrainsNodesThatCanNeverWorkInsteadOfReturningThemToTheLoop() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").tag("slurm-cluster", "other"))
+                .vm(PowerTestBed.vm("azc003")))) {
+            // azc001 is not ours, azc002 does not exist, gpu1 is in no group, azc003 is fine.
+            PowerTestBed.Run run = bed.run("resume-fail", "azc[001-003],gpu1");
+
+            assertEquals(ExitCode.PARTIAL_FAILURE, run.exit());
+            List<List<String>> calls = bed.scontrolCalls();
+            assertTrue(calls.contains(List.of("update", "nodename=azc003", "state=resume")), calls.toString());
+            java.util.Set<String> drained = new java.util.TreeSet<>();
+            for (List<String> c : calls) {
+                if (c.get(2).equals("state=drain")) {
+                    drained.addAll(List.of(c.get(1).substring(9).split(",")));
+                }
+                assertFalse(c.get(2).equals("state=resume") && !c.get(1).equals("nodename=azc003"), c.toString());
+            }
+            assertEquals(java.util.Set.of("azc001", "azc002", "gpu1"), drained);
+            assertFalse(bed.log().contains("azc002: VM"), "a VM that does not exist is not 'still running'");
+        }
+    }
+
+    @Test
+    void nodesInNoGroupShareOneScontrolCall() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0))) {
+            PowerTestBed.Run run = bed.run("resume", "gpu[1-50]");
+
+            assertEquals(ExitCode.PARTIAL_FAILURE, run.exit());
+            List<List<String>> calls = bed.scontrolCalls();
+            assertEquals(1, calls.size(), calls.toString());
+            assertTrue(calls.get(0).get(1).startsWith("nodename=gpu1,gpu2,"), calls.toString());
+        }
+    }
+
+    @Test
+    void aBrokenConfigurationLogsWhereItSaysAndMarksTheNodesDown() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            Files.writeString(bed.config, Files.readString(bed.config).replace("resourceGroup: hpc1-burst",
+                    "resourceGroup: \"bad group/\""));
+
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(ExitCode.CONFIG_ERROR, run.exit());
+            assertTrue(bed.log().contains("resume azc001: invalid configuration " + bed.config), bed.log());
+            List<String> down = stateCall(bed);
+            assertEquals(List.of("update", "nodename=azc001", "state=down"), down.subList(0, 3));
+            assertTrue(down.get(3).startsWith("reason=azure: config: invalid configuration " + bed.config),
+                    down.toString());
+            assertEquals(0, bed.emulator.count("POST", "/start$"));
+        }
+    }
+
+    @Test
+    void aHostlistLargerThanTheNodeGroupsIsRefusedAtOnce() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0))) {
+            long start = System.nanoTime();
+            PowerTestBed.Run run = bed.run("resume", "c[1-2000]x[1-2000]");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(ExitCode.INVALID_INPUT, run.exit());
+            assertEquals("resume: the hostlist names 4000000 nodes, more than the node groups hold (20)",
+                    run.err().strip());
+            assertTrue(tookMs < 5_000, "took " + tookMs + " ms");
+            assertTrue(bed.log().length() < 2_000, bed.log());
+        }
+    }
+
+    @Test
+    void aNodeNameThatIsNotAsciiIsRefusedWithOneLine() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0))) {
+            PowerTestBed.Run run = bed.run("resume", "n\u00f6de1");
+            PowerTestBed.Run mangled = bed.run("resume", "n??de1");
+
+            assertEquals(ExitCode.INVALID_INPUT, run.exit());
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertTrue(run.err().contains("invalid character '\u00f6' (U+00F6) at position 2"), run.err());
+            assertEquals(ExitCode.INVALID_INPUT, mangled.exit());
+            assertEquals(List.of(), bed.scontrolCalls());
+        }
+    }
+
+    @Test
+    void aHugeResumeFileIsNotReadAndTheRunGoesOnFromTheHostlist() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            Path huge = dir.resolve("resume.json");
+            try (java.io.OutputStream out = Files.newOutputStream(huge)) {
+                byte[] chunk = new byte[1 << 20];
+                java.util.Arrays.fill(chunk, (byte) ' ');
+                for (int i = 0; i <= PowerCommandRunner.MAX_RESUME_FILE >> 20; i++) {
+                    out.write(chunk);
+                }
+            }
+
+            PowerTestBed.Run run = bed.run("resume", "azc001", "--resume-file", huge.toString());
+
+            assertEquals(0, run.exit(), run.out() + bed.log());
+            assertTrue(bed.log().contains("is larger than 64 MiB: not read; going on from the hostlist alone"),
+                    bed.log());
+            assertResumedOk(bed, "azc001");
+        }
+    }
+
+    @Test
+    void everySubcommandAnswersHelp() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0))) {
+            for (String command : List.of("resume", "suspend", "resume-fail")) {
+                java.io.StringWriter out = new java.io.StringWriter();
+                int exit = SlurmAzurePower.commandLine(new java.io.PrintWriter(out, true),
+                        new java.io.PrintWriter(new java.io.StringWriter(), true)).execute(command, "--help");
+                assertEquals(0, exit, command);
+                assertTrue(out.toString().contains("Usage: slurm-azure-power " + command), out.toString());
+            }
+        }
+    }
+
+    @Test
+    void anUnwritableLogFallsBackToSyslogAndSaysSo() throws Exception {
+        Path notADir = Files.writeString(dir.resolve("not-a-dir"), "x");
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1), "log: { file: "
+                + notADir.resolve("power_save.log") + " }\n")) {
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.err().startsWith("slurm-azure-power: warning: cannot write " + notADir.resolve(
+                    "power_save.log") + " (log.file); logging to "), run.err());
+            assertTrue(run.err().contains("node=azc001 vm=hpc1-burst/azc001 action=start result=ok"), run.err());
         }
     }
 

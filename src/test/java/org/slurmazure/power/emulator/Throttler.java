@@ -136,7 +136,7 @@ final class Throttler {
 
     private static EmulatorResponse computeThrottled(ThrottleSettings.Policy p, ThrottleSettings.Bucket spec,
             long retryAfter) {
-        ObjectNode body = Json.armError("TooManyRequests", "The server rejected the request because too many "
+        ObjectNode body = Json.armError("OperationNotAllowed", "The server rejected the request because too many "
                 + "requests have been received for this subscription.");
         ArrayNode details = ((ObjectNode) body.get("error")).putArray("details");
         ObjectNode detail = details.addObject();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -149,5 +150,55 @@ class ThrottlingTest {
             emu.throttle(ThrottleSettings.none());
             assertEquals(200, c.get(c.vmPath("azc1") + API).status());
         }
+    }
+
+    @Test
+    void anEmptyComputeBucketAnswersWithComputesOwnErrorBody() throws Exception {
+        ThrottleSettings s = ThrottleSettings.azure()
+                .with(ThrottleSettings.Policy.START_PER_VM, ThrottleSettings.Bucket.perMinute(1, 1))
+                .with(ThrottleSettings.Policy.GET_OPERATION, ThrottleSettings.Bucket.perMinute(1, 1));
+        try (ArmEmulator emu = ArmEmulator.builder().vm(VmSpec.of("azc1")).throttle(s).start()) {
+            EmuClient c = new EmuClient(emu);
+            EmuClient.Resp start = c.post(c.vmPath("azc1") + "/start" + API);
+
+            EmuClient.Resp again = c.post(c.vmPath("azc1") + "/start" + API);
+            c.get(start.header("Azure-AsyncOperation"));
+            EmuClient.Resp poll = c.get(start.header("Azure-AsyncOperation"));
+
+            assertEquals(202, start.status());
+            assertEquals(429, again.status());
+            assertEquals("60", again.header("Retry-After"));
+            JsonNode error = again.json().get("error");
+            assertEquals("OperationNotAllowed", error.get("code").asText());
+            assertEquals("The server rejected the request because too many requests have been received for this "
+                    + "subscription.", error.get("message").asText());
+            JsonNode detail = error.get("details").get(0);
+            assertEquals("TooManyRequests", detail.get("code").asText());
+            assertEquals("StartVMResource3Min", detail.get("target").asText());
+            JsonNode info = Json.read(detail.get("message").asText());
+            assertEquals("StartVMResource3Min", info.get("operationGroup").asText());
+            assertEquals(1, info.get("allowedRequestCount").asInt());
+            assertTrue(again.header(Throttler.REMAINING_RESOURCE).contains("Microsoft.Compute/StartVMResource3Min;0"),
+                    again.header(Throttler.REMAINING_RESOURCE));
+            assertEquals(429, poll.status());
+            assertEquals("OperationNotAllowed", poll.errorCode());
+            assertEquals("GetOperation3Min", poll.json().get("error").get("details").get(0).get("target").asText());
+            JsonNode byBucket = c.admin("GET", "stats", null).json().get("throttledByBucket");
+            assertEquals(1, byBucket.path("startPerVm").asInt());
+            assertEquals(1, byBucket.path("getOperation").asInt());
+        }
+    }
+
+    @Test
+    void armBucketsKeepArmsTooManyRequests() {
+        AtomicLong now = new AtomicLong(1);
+        Throttler t = new Throttler(ThrottleSettings.none().with("armReads=1+1/s"), now::get);
+        t.acquire("sub", false, List.of(), null);
+
+        Throttler.Decision refused = t.acquire("sub", false, List.of(), null);
+
+        JsonNode error = Json.read(refused.rejection.body).get("error");
+        assertEquals("TooManyRequests", error.get("code").asText());
+        assertTrue(error.get("message").asText().startsWith("Number of 'read' requests for subscription 'sub'"));
     }
 }

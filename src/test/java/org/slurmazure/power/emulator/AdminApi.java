@@ -26,7 +26,8 @@ import java.util.Set;
  * DELETE /__emulator/faults                 removes all rules
  * POST   /__emulator/token-failures         {"status":500,"times":3} (times -1 = always)
  * DELETE /__emulator/token-failures         stops them
- * GET    /__emulator/stats                  counters: requests, by status, 429s sent by the buckets, tokens issued
+ * GET    /__emulator/stats                  counters: requests, by status, 429s sent by the buckets, requests sent
+ *                                            inside an open 429 window, tokens issued
  * GET    /__emulator/settings               the current settings
  * POST   /__emulator/settings               {"latency":"100ms","lroDuration":"20s","retryAfter":1,"pageSize":100,
  *                                            "lenientAuth":false,"throttle":"azure","buckets":{"armWrites":"200+10/s"}}
@@ -278,6 +279,9 @@ final class AdminApi {
         o.put("throttled", h.throttler.throttledCount());
         ObjectNode tp = o.putObject("throttledByBucket");
         h.throttler.throttledByPolicy().forEach(tp::put);
+        o.put("inThrottleWindow", h.throttler.inWindowCount());
+        ObjectNode wp = o.putObject("inThrottleWindowByBucket");
+        h.throttler.inWindowByPolicy().forEach(wp::put);
         o.put("tokensIssued", h.tokens.issuedCount());
         Map<PowerState, Integer> states = new EnumMap<>(PowerState.class);
         long starts = 0;

@@ -196,6 +196,24 @@ public final class ArmEmulator implements AutoCloseable {
         return handler.throttler.throttledCount();
     }
 
+    /**
+     * Requests that arrived inside an open 429 window of a bucket they draw from: after a 429 with
+     * {@code Retry-After R} at {@code t}, the window {@code [t + 100 ms, t + R)} of the empty bucket (ARM reads or
+     * writes of a subscription, a compute policy of a subscription, or a per-VM compute policy). Each such request
+     * counts once, throttled or not. A client that honours every 429 for its whole class keeps this at 0.
+     */
+    public long inThrottleWindowCount() {
+        return handler.throttler.inWindowCount();
+    }
+
+    /**
+     * {@link #inThrottleWindowCount()} by bucket kind ({@code armReads}, {@code armWrites}, {@code start},
+     * {@code startPerVm}, ...); a request inside the windows of two buckets counts under both.
+     */
+    public java.util.Map<String, Long> inThrottleWindowByBucket() {
+        return handler.throttler.inWindowByPolicy();
+    }
+
     /** Whole tokens left in a subscription-level bucket of the default subscription, -1 when it is not enforced. */
     public int remainingTokens(ThrottleSettings.Policy policy) {
         return handler.throttler.remaining(subscriptionId(), policy);

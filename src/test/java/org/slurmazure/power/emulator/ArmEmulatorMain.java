@@ -60,6 +60,7 @@ public final class ArmEmulatorMain {
               --no-journal             keep only counters, not the request record (long benchmarks)
               --threads N              server request threads (default 64)
               -h, --help               this text
+            On SIGTERM/SIGINT it prints one summary line on stderr: requests, 429s, requests inside 429 windows.
             """;
 
     private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--vms", "--generate",
@@ -140,6 +141,7 @@ public final class ArmEmulatorMain {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            err.println("arm-emulator: " + summary(running.emulator));
             running.close();
             stopped.countDown();
         }, "arm-emulator-shutdown"));
@@ -156,6 +158,12 @@ public final class ArmEmulatorMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The exit summary: {@code stopped: 5726 requests, 8277 throttled (429), 0 inside a 429 window {}}. */
+    static String summary(ArmEmulator emu) {
+        return "stopped: " + emu.requestCount() + " requests, " + emu.throttledCount() + " throttled (429), "
+                + emu.inThrottleWindowCount() + " inside a 429 window " + emu.inThrottleWindowByBucket();
     }
 
     /** A started emulator and the state files it wrote (removed again by {@link #close}). */

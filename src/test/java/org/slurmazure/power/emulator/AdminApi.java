@@ -16,8 +16,9 @@ import java.util.Set;
  * GET    /__emulator/health                 {"status":"ok"}
  * GET    /__emulator/vms                    every VM (name, rg, power state, tags, ip, counts, failure flags)
  * GET    /__emulator/vms/{name}             one VM
- * POST   /__emulator/vms/{name}             patch: powerState, startFailure, startHangs, deallocateFailure,
- *                                            deallocateHangs, missing, lroDuration, tags (null clears a field)
+ * POST   /__emulator/vms/{name}             patch: powerState, startFailure, startFailureTimes, startHangs,
+ *                                            deallocateFailure, deallocateFailureTimes, deallocateHangs, missing,
+ *                                            lroDuration, tags (null clears a field)
  * GET    /__emulator/requests[?limit=N]     the request record (newest last)
  * DELETE /__emulator/requests               clears it
  * GET    /__emulator/faults                 the active fault rules
@@ -34,8 +35,9 @@ import java.util.Set;
  * </pre>
  */
 final class AdminApi {
-    private static final Set<String> VM_FIELDS = Set.of("powerState", "startFailure", "startHangs",
-            "deallocateFailure", "deallocateHangs", "missing", "lroDuration", "tags");
+    private static final Set<String> VM_FIELDS = Set.of("powerState", "startFailure", "startFailureTimes",
+            "startHangs", "deallocateFailure", "deallocateFailureTimes", "deallocateHangs", "missing", "lroDuration",
+            "tags");
     private static final Set<String> SETTINGS_FIELDS = Set.of("latency", "lroDuration", "retryAfter", "pageSize",
             "lenientAuth", "throttle", "buckets");
 
@@ -159,8 +161,14 @@ final class AdminApi {
         o.put("deallocateCount", v.deallocateCount());
         o.put("powerOffCount", v.powerOffCount());
         o.put("startFailure", v.startFailure());
+        if (v.startFailure() != null) {
+            o.put("startFailureTimes", v.startFailureTimes());
+        }
         o.put("startHangs", v.startHangs());
         o.put("deallocateFailure", v.deallocateFailure());
+        if (v.deallocateFailure() != null) {
+            o.put("deallocateFailureTimes", v.deallocateFailureTimes());
+        }
         o.put("deallocateHangs", v.deallocateHangs());
         o.put("missing", v.missing());
         o.put("lroDuration", v.lroDuration() == null ? null : Durations.format(v.lroDuration()));
@@ -183,11 +191,18 @@ final class AdminApi {
             JsonNode n = p.get("lroDuration");
             lro = n.isNumber() ? java.time.Duration.ofMillis(n.asLong()) : Durations.parse(n.asText());
         }
-        if (p.has("startFailure")) {
-            vm.startFailure(p.get("startFailure").isNull() ? null : p.get("startFailure").asText());
+        int startTimes = times(p, "startFailureTimes");
+        int deallocateTimes = times(p, "deallocateFailureTimes");
+        EmulatedVm.View before = vm.view();
+        if (p.has("startFailure") || p.has("startFailureTimes")) {
+            String code = p.has("startFailure") ? (p.get("startFailure").isNull() ? null
+                    : p.get("startFailure").asText()) : before.startFailure();
+            vm.startFailure(code, startTimes);
         }
-        if (p.has("deallocateFailure")) {
-            vm.deallocateFailure(p.get("deallocateFailure").isNull() ? null : p.get("deallocateFailure").asText());
+        if (p.has("deallocateFailure") || p.has("deallocateFailureTimes")) {
+            String code = p.has("deallocateFailure") ? (p.get("deallocateFailure").isNull() ? null
+                    : p.get("deallocateFailure").asText()) : before.deallocateFailure();
+            vm.deallocateFailure(code, deallocateTimes);
         }
         if (p.has("startHangs")) {
             vm.startHangs(p.get("startHangs").asBoolean());
@@ -208,6 +223,18 @@ final class AdminApi {
         if (state != null) {
             vm.forcePowerState(state);
         }
+    }
+
+    /** A failure count of a patch: absent or null = every time. */
+    private static int times(JsonNode p, String field) {
+        JsonNode n = p.get(field);
+        if (n == null || n.isNull()) {
+            return FaultRule.ALWAYS;
+        }
+        if (!n.isIntegralNumber()) {
+            throw new IllegalArgumentException("'" + field + "' must be a whole number (-1 = every time)");
+        }
+        return EmulatedVm.checkTimes(n.intValue());
     }
 
     private void patchSettings(JsonNode p) {

@@ -48,7 +48,7 @@ public final class EmulatedVm {
             Provisioning provisioning, String failureCode, String failureMessage, Instant provisioningTime,
             Instant timeCreated, boolean missing, int startCount, int deallocateCount, int powerOffCount,
             String startFailure, boolean startHangs, String deallocateFailure, boolean deallocateHangs,
-            Duration lroDuration, Operation.View pending) {
+            Duration lroDuration, Operation.View pending, int startFailureTimes, int deallocateFailureTimes) {
     }
 
     private final Cloud cloud;
@@ -70,8 +70,11 @@ public final class EmulatedVm {
     private Operation pending;
     private Duration lroDuration;
     private String startFailure;
+    /** Failed starts left before {@code startFailure} clears itself; {@link FaultRule#ALWAYS} = never clears. */
+    private int startFailureTimes = FaultRule.ALWAYS;
     private boolean startHangs;
     private String deallocateFailure;
+    private int deallocateFailureTimes = FaultRule.ALWAYS;
     private boolean deallocateHangs;
     private boolean missing;
     private int startCount;
@@ -94,8 +97,11 @@ public final class EmulatedVm {
         this.powerState = spec.powerState();
         this.lroDuration = spec.lroDuration();
         this.startFailure = spec.startFailure();
+        this.startFailureTimes = spec.startFailure() == null ? FaultRule.ALWAYS : spec.startFailureTimes();
         this.startHangs = spec.startHangs();
         this.deallocateFailure = spec.deallocateFailure();
+        this.deallocateFailureTimes = spec.deallocateFailure() == null ? FaultRule.ALWAYS
+                : spec.deallocateFailureTimes();
         this.deallocateHangs = spec.deallocateHangs();
         this.missing = spec.missing();
     }
@@ -178,9 +184,18 @@ public final class EmulatedVm {
         return this;
     }
 
-    /** Sets (or, with null, clears) the code the next start operations fail with. */
+    /** Sets (or, with null, clears) the code every start operation fails with from now on. */
     public synchronized EmulatedVm startFailure(String code) {
+        return startFailure(code, FaultRule.ALWAYS);
+    }
+
+    /**
+     * The next {@code times} start operations fail with {@code code} (e.g. {@code InternalExecutionError}), later
+     * ones succeed again; {@link FaultRule#ALWAYS} = every one.
+     */
+    public synchronized EmulatedVm startFailure(String code, int times) {
         this.startFailure = code;
+        this.startFailureTimes = checkTimes(times);
         return this;
     }
 
@@ -191,9 +206,23 @@ public final class EmulatedVm {
         return this;
     }
 
+    /** Sets (or, with null, clears) the code every deallocate operation fails with from now on. */
     public synchronized EmulatedVm deallocateFailure(String code) {
+        return deallocateFailure(code, FaultRule.ALWAYS);
+    }
+
+    /** The next {@code times} deallocate operations fail with {@code code}; {@link FaultRule#ALWAYS} = every one. */
+    public synchronized EmulatedVm deallocateFailure(String code, int times) {
         this.deallocateFailure = code;
+        this.deallocateFailureTimes = checkTimes(times);
         return this;
+    }
+
+    static int checkTimes(int times) {
+        if (times < 1 && times != FaultRule.ALWAYS) {
+            throw new IllegalArgumentException("failure times must be >= 1 (or -1 for every time)");
+        }
+        return times;
     }
 
     public synchronized EmulatedVm deallocateHangs(boolean hangs) {
@@ -265,7 +294,9 @@ public final class EmulatedVm {
         return new View(name, resourceGroup, subscriptionId, location, vmSize, vmId, nicName(), privateIp,
                 new LinkedHashMap<>(tags), powerState, provisioning, failureCode, failureMessage, provisioningTime,
                 timeCreated, missing, startCount, deallocateCount, powerOffCount, startFailure, startHangs,
-                deallocateFailure, deallocateHangs, lroDuration, pending == null ? null : viewOf(pending));
+                deallocateFailure, deallocateHangs, lroDuration, pending == null ? null : viewOf(pending),
+                startFailure == null ? FaultRule.ALWAYS : startFailureTimes,
+                deallocateFailure == null ? FaultRule.ALWAYS : deallocateFailureTimes);
     }
 
     synchronized Operation.View viewOf(Operation op) {
@@ -324,9 +355,14 @@ public final class EmulatedVm {
         switch (op.action) {
             case START -> {
                 if (startFailure != null) {
-                    String msg = FailureMessages.startFailure(startFailure, this);
-                    op.finish(Operation.Status.FAILED, startFailure, msg);
-                    setProvisioning(Provisioning.FAILED, startFailure, msg);
+                    String code = startFailure;
+                    String msg = FailureMessages.startFailure(code, this);
+                    if (startFailureTimes > 0 && --startFailureTimes == 0) {
+                        startFailure = null;
+                        startFailureTimes = FaultRule.ALWAYS;
+                    }
+                    op.finish(Operation.Status.FAILED, code, msg);
+                    setProvisioning(Provisioning.FAILED, code, msg);
                     setPowerState(PowerState.DEALLOCATED);
                 } else {
                     op.finish(Operation.Status.SUCCEEDED, null, null);
@@ -336,9 +372,14 @@ public final class EmulatedVm {
             }
             case DEALLOCATE -> {
                 if (deallocateFailure != null) {
-                    String msg = FailureMessages.deallocateFailure(deallocateFailure);
-                    op.finish(Operation.Status.FAILED, deallocateFailure, msg);
-                    setProvisioning(Provisioning.FAILED, deallocateFailure, msg);
+                    String code = deallocateFailure;
+                    String msg = FailureMessages.deallocateFailure(code);
+                    if (deallocateFailureTimes > 0 && --deallocateFailureTimes == 0) {
+                        deallocateFailure = null;
+                        deallocateFailureTimes = FaultRule.ALWAYS;
+                    }
+                    op.finish(Operation.Status.FAILED, code, msg);
+                    setProvisioning(Provisioning.FAILED, code, msg);
                     setPowerState(op.previousState == PowerState.STOPPED ? PowerState.STOPPED : PowerState.RUNNING);
                 } else {
                     op.finish(Operation.Status.SUCCEEDED, null, null);

@@ -31,7 +31,8 @@ import java.util.Set;
  *                                            inside an open 429 window, tokens issued
  * GET    /__emulator/settings               the current settings
  * POST   /__emulator/settings               {"latency":"100ms","lroDuration":"20s","retryAfter":1,"pageSize":100,
- *                                            "lenientAuth":false,"throttle":"azure","buckets":{"armWrites":"200+10/s"}}
+ *                                            "lenientAuth":false,"throttle":"azure","buckets":{"armWrites":"200+10/s"},
+ *                                            "stateLag":"5s","failedStartState":"running"}
  * </pre>
  */
 final class AdminApi {
@@ -39,7 +40,7 @@ final class AdminApi {
             "startHangs", "deallocateFailure", "deallocateFailureTimes", "deallocateHangs", "missing", "lroDuration",
             "tags");
     private static final Set<String> SETTINGS_FIELDS = Set.of("latency", "lroDuration", "retryAfter", "pageSize",
-            "lenientAuth", "throttle", "buckets");
+            "lenientAuth", "throttle", "buckets", "stateLag", "failedStartState");
 
     private final EmulatorHandler h;
 
@@ -172,6 +173,9 @@ final class AdminApi {
         o.put("deallocateHangs", v.deallocateHangs());
         o.put("missing", v.missing());
         o.put("lroDuration", v.lroDuration() == null ? null : Durations.format(v.lroDuration()));
+        if (v.lagging()) {
+            o.put("reportedPowerState", v.reportedPowerState().id());
+        }
         if (v.pending() != null) {
             o.putObject("pendingOperation").put("id", v.pending().id()).put("action", v.pending().action().pathName)
                     .put("status", v.pending().status().json);
@@ -252,6 +256,9 @@ final class AdminApi {
         }
         java.time.Duration latency = p.hasNonNull("latency") ? duration(p.get("latency")) : null;
         java.time.Duration lro = p.hasNonNull("lroDuration") ? duration(p.get("lroDuration")) : null;
+        java.time.Duration lag = p.hasNonNull("stateLag") ? ArmEmulator.checkLag(duration(p.get("stateLag"))) : null;
+        PowerState failedStart = p.hasNonNull("failedStartState")
+                ? ArmEmulator.checkFailedStartState(PowerState.parse(p.get("failedStartState").asText())) : null;
         Settings s = h.settings;
         if (latency != null) {
             s.latency = latency;
@@ -267,6 +274,12 @@ final class AdminApi {
         }
         if (p.hasNonNull("lenientAuth")) {
             s.lenientAuth = p.get("lenientAuth").asBoolean();
+        }
+        if (lag != null) {
+            s.stateLag = lag;
+        }
+        if (failedStart != null) {
+            s.failedStartState = failedStart;
         }
         if (throttle != null) {
             h.throttler.settings(throttle);
@@ -295,6 +308,8 @@ final class AdminApi {
         o.put("tokenLifetime", Durations.format(s.tokenLifetime));
         o.put("journal", h.log.enabled());
         o.put("throttle", h.throttler.settings().toString());
+        o.put("stateLag", Durations.format(s.stateLag));
+        o.put("failedStartState", s.failedStartState.id());
         return o;
     }
 

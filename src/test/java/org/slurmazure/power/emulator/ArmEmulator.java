@@ -257,6 +257,31 @@ public final class ArmEmulator implements AutoCloseable {
         handler.throttler.settings(Objects.requireNonNull(settings));
     }
 
+    /** See {@link Builder#stateLag}; applies to writes accepted from now on. */
+    public void stateLag(Duration lag) {
+        handler.settings.stateLag = checkLag(lag);
+    }
+
+    /** See {@link Builder#failedStartState}; applies to starts that fail from now on. */
+    public void failedStartState(PowerState state) {
+        handler.settings.failedStartState = checkFailedStartState(state);
+    }
+
+    static Duration checkLag(Duration lag) {
+        if (lag.isNegative()) {
+            throw new IllegalArgumentException("state lag must be >= 0");
+        }
+        return lag;
+    }
+
+    static PowerState checkFailedStartState(PowerState state) {
+        if (state != PowerState.DEALLOCATED && state != PowerState.STARTING && state != PowerState.RUNNING) {
+            throw new IllegalArgumentException("a failed start leaves the VM deallocated, starting or running, not "
+                    + state);
+        }
+        return state;
+    }
+
     @Override
     public void close() {
         if (closed) {
@@ -290,6 +315,8 @@ public final class ArmEmulator implements AutoCloseable {
         int retryAfterSeconds = 1;
         int pageSize = 100;
         ThrottleSettings throttle = ThrottleSettings.none();
+        Duration stateLag = Duration.ZERO;
+        PowerState failedStartState = PowerState.DEALLOCATED;
         boolean journal = true;
         int journalCapacity = 100_000;
         boolean lenientAuth;
@@ -434,6 +461,26 @@ public final class ArmEmulator implements AutoCloseable {
         /** Throttling buckets (default {@link ThrottleSettings#none()}). */
         public Builder throttle(ThrottleSettings settings) {
             this.throttle = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /**
+         * For this long after a start, deallocate or powerOff that changes the power state is accepted, the instance
+         * view (GET with {@code $expand=instanceView}, {@code /instanceView}, the {@code statusOnly} list) still shows
+         * the power state from before, with {@code ProvisioningState/updating}, as Azure's does (default none).
+         */
+        public Builder stateLag(Duration lag) {
+            this.stateLag = checkLag(Objects.requireNonNull(lag));
+            return this;
+        }
+
+        /**
+         * Where a failed start (a VM's {@code startFailure}) leaves the VM: {@code DEALLOCATED} (default),
+         * {@code STARTING} (stuck until deallocated) or {@code RUNNING} (running, and billed, although the operation
+         * failed), as Azure sometimes does.
+         */
+        public Builder failedStartState(PowerState state) {
+            this.failedStartState = checkFailedStartState(Objects.requireNonNull(state));
             return this;
         }
 

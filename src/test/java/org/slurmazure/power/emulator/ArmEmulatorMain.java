@@ -50,6 +50,10 @@ public final class ArmEmulatorMain {
               --bucket NAME=SPEC       one bucket, e.g. armWrites=200+10/s, start=1500+500/min, getOperation=off
                                        (armWrites armReads start deallocate startPerVm deallocatePerVm
                                        getOperation highCostList; repeatable, applied after --throttle)
+            Azure's unkind ways (all off by default):
+              --state-lag DURATION     after a write, the instance view shows the old power state (updating)
+                                       for this long, e.g. 5s
+              --failed-start-state S   what a failed start leaves: deallocated (default), starting, running
             Server and files:
               --port N                 HTTPS port, 0 = a free one (default 0)
               --bind ADDRESS           listen address (default 127.0.0.1)
@@ -66,7 +70,8 @@ public final class ArmEmulatorMain {
     private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--vms", "--generate",
             "--resource-group", "--location", "--tag", "--vm-size", "--power-state", "--first-ip", "--subscription",
             "--tenant", "--client-id", "--client-secret", "--latency", "--lro", "--retry-after", "--page-size",
-            "--throttle", "--bucket", "--port", "--bind", "--http-port", "--state-dir", "--events", "--threads");
+            "--throttle", "--bucket", "--port", "--bind", "--http-port", "--state-dir", "--events", "--threads",
+            "--state-lag", "--failed-start-state");
 
     private ArmEmulatorMain() {
     }
@@ -77,6 +82,8 @@ public final class ArmEmulatorMain {
         final List<String> generate = new ArrayList<>();
         final Map<String, String> tags = new LinkedHashMap<>();
         final List<String> buckets = new ArrayList<>();
+        Duration stateLag;
+        PowerState failedStartState;
         String resourceGroup;
         String location;
         String vmSize;
@@ -265,6 +272,8 @@ public final class ArmEmulatorMain {
             case "--state-dir" -> o.stateDir = Paths.get(v);
             case "--events" -> o.events = Paths.get(v);
             case "--threads" -> o.threads = nonNegative(v);
+            case "--state-lag" -> o.stateLag = ArmEmulator.checkLag(Durations.parse(v));
+            case "--failed-start-state" -> o.failedStartState = ArmEmulator.checkFailedStartState(PowerState.parse(v));
             default -> throw new UsageException("unknown option " + name);
         }
     }
@@ -346,6 +355,12 @@ public final class ArmEmulatorMain {
             t = t.with(bucket);
         }
         b.throttle(t);
+        if (o.stateLag != null) {
+            b.stateLag(o.stateLag);
+        }
+        if (o.failedStartState != null) {
+            b.failedStartState(o.failedStartState);
+        }
         b.port(o.port);
         if (o.bind != null) {
             b.bindAddress(o.bind);

@@ -108,6 +108,24 @@ class ArmEmulatorMainTest {
     }
 
     @Test
+    void theUnkindSwitchesAreOptionsToo() throws Exception {
+        ArmEmulatorMain.Options o = ArmEmulatorMain.parse(new String[] {"--generate", "azc1", "--resource-group",
+                "rg1", "--state-lag", "5s", "--failed-start-state", "running"});
+
+        try (ArmEmulatorMain.Running r = ArmEmulatorMain.start(o)) {
+            JsonNode settings = new EmuClient(r.emulator).admin("GET", "settings", null).json();
+            assertEquals("5s", settings.get("stateLag").asText());
+            assertEquals("running", settings.get("failedStartState").asText());
+        }
+        for (String[] bad : List.of(new String[] {"--failed-start-state", "stopped"},
+                new String[] {"--state-lag", "soon"})) {
+            String[] args = {"--generate", "azc1", bad[0], bad[1]};
+            assertThrows(ArmEmulatorMain.UsageException.class, () -> ArmEmulatorMain.parse(args), bad[0]);
+        }
+        assertTrue(ArmEmulatorMain.USAGE.contains("--state-lag"));
+    }
+
+    @Test
     void theStandaloneSetupLoadsSpecFilesAndWritesTheStateDirectory(@TempDir Path dir) throws Exception {
         Path specs = dir.resolve("vms.yaml");
         Files.writeString(specs, "- {name: 'gpu[1-2]', resourceGroup: gpu-rg, startFailure: AllocationFailed}\n");

@@ -12,12 +12,13 @@ import java.util.UUID;
  * One emulated VM and its NIC: the state machine behind the ARM API, and the handle tests use to read and change
  * it. Thread-safe; pending operations complete when their time is up (checked on every access and by a timer).
  *
- * <p>State machine: start takes deallocated/stopped to starting, then running (or back to deallocated with
- * provisioningState Failed when {@code startFailure} is set); deallocate takes running/stopped/starting/stopping to
- * deallocating, then deallocated (a pending start or powerOff ends {@code OperationPreempted}); powerOff takes
- * running to stopping, then stopped. Start on a running VM, deallocate on a deallocated one and powerOff on a
- * stopped or deallocated one succeed at once. Any other write while an operation is pending is refused with
- * 409 OperationNotAllowed.
+ * <p>State machine: start takes deallocated/stopped to starting, then running (or, when {@code startFailure} is set,
+ * to provisioningState Failed and the emulator's {@code failedStartState}, deallocated by default); deallocate
+ * takes running/stopped/starting/stopping to deallocating, then deallocated (a pending start or powerOff ends
+ * {@code OperationPreempted}); powerOff takes running to stopping, then stopped. Start on a running VM,
+ * deallocate on a deallocated one and powerOff on a stopped or deallocated one succeed at once. Any other write while
+ * an operation is pending is refused with 409 OperationNotAllowed. With a {@code stateLag}, the instance view shows
+ * the power state from before a write, with provisioning status updating, for that long after the write is accepted.
  */
 public final class EmulatedVm {
 
@@ -48,7 +49,13 @@ public final class EmulatedVm {
             Provisioning provisioning, String failureCode, String failureMessage, Instant provisioningTime,
             Instant timeCreated, boolean missing, int startCount, int deallocateCount, int powerOffCount,
             String startFailure, boolean startHangs, String deallocateFailure, boolean deallocateHangs,
-            Duration lroDuration, Operation.View pending, int startFailureTimes, int deallocateFailureTimes) {
+            Duration lroDuration, Operation.View pending, int startFailureTimes, int deallocateFailureTimes,
+            PowerState reportedPowerState, Provisioning reportedProvisioning) {
+
+        /** True while a state lag makes the instance view show an older state than the real one. */
+        boolean lagging() {
+            return reportedPowerState != powerState || reportedProvisioning != provisioning;
+        }
     }
 
     private final Cloud cloud;
@@ -77,6 +84,9 @@ public final class EmulatedVm {
     private int deallocateFailureTimes = FaultRule.ALWAYS;
     private boolean deallocateHangs;
     private boolean missing;
+    /** While {@code nanoTime < lagUntilNanos} the instance view shows {@code lagState}, provisioning updating. */
+    private PowerState lagState;
+    private long lagUntilNanos;
     private int startCount;
     private int deallocateCount;
     private int powerOffCount;
@@ -265,6 +275,7 @@ public final class EmulatedVm {
             }
             pending = null;
         }
+        lagState = null;
         setProvisioning(Provisioning.SUCCEEDED, null, null);
         setPowerState(state);
         return this;
@@ -291,12 +302,17 @@ public final class EmulatedVm {
 
     synchronized View view() {
         advance();
+        boolean lag = lagState != null && cloud.nanoTime() - lagUntilNanos < 0;
+        if (!lag) {
+            lagState = null;
+        }
         return new View(name, resourceGroup, subscriptionId, location, vmSize, vmId, nicName(), privateIp,
                 new LinkedHashMap<>(tags), powerState, provisioning, failureCode, failureMessage, provisioningTime,
                 timeCreated, missing, startCount, deallocateCount, powerOffCount, startFailure, startHangs,
                 deallocateFailure, deallocateHangs, lroDuration, pending == null ? null : viewOf(pending),
                 startFailure == null ? FaultRule.ALWAYS : startFailureTimes,
-                deallocateFailure == null ? FaultRule.ALWAYS : deallocateFailureTimes);
+                deallocateFailure == null ? FaultRule.ALWAYS : deallocateFailureTimes,
+                lag ? lagState : powerState, lag ? Provisioning.UPDATING : provisioning);
     }
 
     synchronized Operation.View viewOf(Operation op) {
@@ -339,6 +355,14 @@ public final class EmulatedVm {
             return new Begin(op, null);
         }
         pending = op;
+        Duration lag = cloud.stateLag();
+        if (lag.compareTo(Duration.ZERO) > 0) {
+            long now = cloud.nanoTime();
+            if (lagState == null || now - lagUntilNanos >= 0) {
+                lagState = from;
+            }
+            lagUntilNanos = now + lag.toNanos();
+        }
         setProvisioning(Provisioning.UPDATING, null, null);
         setPowerState(action.transitional);
         cloud.scheduleCheck(this, d.toNanos());
@@ -363,7 +387,7 @@ public final class EmulatedVm {
                     }
                     op.finish(Operation.Status.FAILED, code, msg);
                     setProvisioning(Provisioning.FAILED, code, msg);
-                    setPowerState(PowerState.DEALLOCATED);
+                    setPowerState(cloud.failedStartState());
                 } else {
                     op.finish(Operation.Status.SUCCEEDED, null, null);
                     setProvisioning(Provisioning.SUCCEEDED, null, null);

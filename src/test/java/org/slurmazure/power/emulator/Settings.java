@@ -19,6 +19,10 @@ final class Settings {
     volatile int retryAfterSeconds;
     volatile int pageSize;
     volatile boolean lenientAuth;
+    /** How long after a write the instance view still shows the old power state (ZERO = none). */
+    volatile Duration stateLag;
+    /** What a failed start leaves: DEALLOCATED, STARTING or RUNNING. */
+    volatile PowerState failedStartState;
 
     Settings(ArmEmulator.Builder b) {
         this.subscriptionId = b.subscriptionId;
@@ -35,5 +39,7 @@ final class Settings {
         this.retryAfterSeconds = b.retryAfterSeconds;
         this.pageSize = b.pageSize;
         this.lenientAuth = b.lenientAuth;
+        this.stateLag = b.stateLag;
+        this.failedStartState = b.failedStartState;
     }
 }

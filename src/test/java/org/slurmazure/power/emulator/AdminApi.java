@@ -32,7 +32,7 @@ import java.util.Set;
  * GET    /__emulator/settings               the current settings
  * POST   /__emulator/settings               {"latency":"100ms","lroDuration":"20s","retryAfter":1,"pageSize":100,
  *                                            "lenientAuth":false,"throttle":"azure","buckets":{"armWrites":"200+10/s"},
- *                                            "stateLag":"5s","failedStartState":"running"}
+ *                                            "stateLag":"5s","failedStartState":"running","requireApiVersion":true}
  * </pre>
  */
 final class AdminApi {
@@ -40,7 +40,7 @@ final class AdminApi {
             "startHangs", "deallocateFailure", "deallocateFailureTimes", "deallocateHangs", "missing", "lroDuration",
             "tags");
     private static final Set<String> SETTINGS_FIELDS = Set.of("latency", "lroDuration", "retryAfter", "pageSize",
-            "lenientAuth", "throttle", "buckets", "stateLag", "failedStartState");
+            "lenientAuth", "throttle", "buckets", "stateLag", "failedStartState", "requireApiVersion");
 
     private final EmulatorHandler h;
 
@@ -281,6 +281,9 @@ final class AdminApi {
         if (failedStart != null) {
             s.failedStartState = failedStart;
         }
+        if (p.hasNonNull("requireApiVersion")) {
+            s.requireApiVersion = p.get("requireApiVersion").asBoolean();
+        }
         if (throttle != null) {
             h.throttler.settings(throttle);
         }
@@ -310,6 +313,7 @@ final class AdminApi {
         o.put("throttle", h.throttler.settings().toString());
         o.put("stateLag", Durations.format(s.stateLag));
         o.put("failedStartState", s.failedStartState.id());
+        o.put("requireApiVersion", s.requireApiVersion);
         return o;
     }
 

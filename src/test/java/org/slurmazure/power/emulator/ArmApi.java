@@ -42,6 +42,9 @@ final class ArmApi {
 
     EmulatorResponse handle(EmulatorRequest req) {
         EmulatorResponse denied = authenticate(req);
+        if (denied == null) {
+            denied = checkApiVersion(req);
+        }
         EmulatorResponse resp;
         if (denied != null) {
             resp = denied;
@@ -84,6 +87,16 @@ final class ArmApi {
                 .header("WWW-Authenticate", "Bearer authorization_uri=\"" + req.baseUrl() + settings.tenantId
                         + "\", error=\"invalid_token\", error_description=\"" + problem.replace("\"", "'") + "\"")
                 .header("x-ms-failure-cause", "gateway");
+    }
+
+    /** With {@code requireApiVersion}: 400 MissingApiVersionParameter when the query has no api-version. */
+    private EmulatorResponse checkApiVersion(EmulatorRequest req) {
+        String v = req.param("api-version");
+        if (!settings.requireApiVersion || v != null && !v.isBlank()) {
+            return null;
+        }
+        return EmulatorResponse.armError(400, "MissingApiVersionParameter", "The api-version query parameter "
+                + "(?api-version=) is required for all requests.").header("x-ms-failure-cause", "gateway");
     }
 
     /** Parses {@code /subscriptions/{sub}/...} into a route; the keywords are case-insensitive, as in ARM. */

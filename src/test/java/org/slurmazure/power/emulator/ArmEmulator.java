@@ -267,6 +267,11 @@ public final class ArmEmulator implements AutoCloseable {
         handler.settings.failedStartState = checkFailedStartState(state);
     }
 
+    /** See {@link Builder#requireApiVersion}. */
+    public void requireApiVersion(boolean required) {
+        handler.settings.requireApiVersion = required;
+    }
+
     static Duration checkLag(Duration lag) {
         if (lag.isNegative()) {
             throw new IllegalArgumentException("state lag must be >= 0");
@@ -317,6 +322,7 @@ public final class ArmEmulator implements AutoCloseable {
         ThrottleSettings throttle = ThrottleSettings.none();
         Duration stateLag = Duration.ZERO;
         PowerState failedStartState = PowerState.DEALLOCATED;
+        boolean requireApiVersion;
         boolean journal = true;
         int journalCapacity = 100_000;
         boolean lenientAuth;
@@ -481,6 +487,12 @@ public final class ArmEmulator implements AutoCloseable {
          */
         public Builder failedStartState(PowerState state) {
             this.failedStartState = checkFailedStartState(Objects.requireNonNull(state));
+            return this;
+        }
+
+        /** ARM requests without {@code api-version} answer 400 MissingApiVersionParameter, as Azure's (default off). */
+        public Builder requireApiVersion(boolean required) {
+            this.requireApiVersion = required;
             return this;
         }
 

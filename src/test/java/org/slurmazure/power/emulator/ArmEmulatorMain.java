@@ -54,6 +54,7 @@ public final class ArmEmulatorMain {
               --state-lag DURATION     after a write, the instance view shows the old power state (updating)
                                        for this long, e.g. 5s
               --failed-start-state S   what a failed start leaves: deallocated (default), starting, running
+              --require-api-version    ARM requests without api-version answer 400 MissingApiVersionParameter
             Server and files:
               --port N                 HTTPS port, 0 = a free one (default 0)
               --bind ADDRESS           listen address (default 127.0.0.1)
@@ -84,6 +85,7 @@ public final class ArmEmulatorMain {
         final List<String> buckets = new ArrayList<>();
         Duration stateLag;
         PowerState failedStartState;
+        boolean requireApiVersion;
         String resourceGroup;
         String location;
         String vmSize;
@@ -211,6 +213,7 @@ public final class ArmEmulatorMain {
                     case "-h", "--help" -> o.help = true;
                     case "--lenient-auth" -> o.lenientAuth = true;
                     case "--no-journal" -> o.noJournal = true;
+                    case "--require-api-version" -> o.requireApiVersion = true;
                     default -> {
                         if (!VALUE_OPTIONS.contains(a)) {
                             throw new UsageException("unknown option " + a);
@@ -361,6 +364,7 @@ public final class ArmEmulatorMain {
         if (o.failedStartState != null) {
             b.failedStartState(o.failedStartState);
         }
+        b.requireApiVersion(o.requireApiVersion);
         b.port(o.port);
         if (o.bind != null) {
             b.bindAddress(o.bind);

@@ -110,12 +110,13 @@ class ArmEmulatorMainTest {
     @Test
     void theUnkindSwitchesAreOptionsToo() throws Exception {
         ArmEmulatorMain.Options o = ArmEmulatorMain.parse(new String[] {"--generate", "azc1", "--resource-group",
-                "rg1", "--state-lag", "5s", "--failed-start-state", "running"});
+                "rg1", "--state-lag", "5s", "--failed-start-state", "running", "--require-api-version"});
 
         try (ArmEmulatorMain.Running r = ArmEmulatorMain.start(o)) {
             JsonNode settings = new EmuClient(r.emulator).admin("GET", "settings", null).json();
             assertEquals("5s", settings.get("stateLag").asText());
             assertEquals("running", settings.get("failedStartState").asText());
+            assertTrue(settings.get("requireApiVersion").asBoolean());
         }
         for (String[] bad : List.of(new String[] {"--failed-start-state", "stopped"},
                 new String[] {"--state-lag", "soon"})) {

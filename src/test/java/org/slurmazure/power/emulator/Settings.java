@@ -23,6 +23,8 @@ final class Settings {
     volatile Duration stateLag;
     /** What a failed start leaves: DEALLOCATED, STARTING or RUNNING. */
     volatile PowerState failedStartState;
+    /** ARM paths without {@code api-version} answer 400 MissingApiVersionParameter. */
+    volatile boolean requireApiVersion;
 
     Settings(ArmEmulator.Builder b) {
         this.subscriptionId = b.subscriptionId;
@@ -41,5 +43,6 @@ final class Settings {
         this.lenientAuth = b.lenientAuth;
         this.stateLag = b.stateLag;
         this.failedStartState = b.failedStartState;
+        this.requireApiVersion = b.requireApiVersion;
     }
 }

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Switches that make the emulator as unkind as Azure: state lag, failed starts, retryable failures. */
+/** Switches that make the emulator as unkind as Azure: state lag, failed starts, retryable failures, api-version. */
 class UnkindAzureTest {
     private static final String API = "?api-version=2025-04-01";
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -217,6 +219,34 @@ class UnkindAzureTest {
     }
 
     @Test
+    void withRequireApiVersionARequestWithoutItIs400() throws Exception {
+        try (ArmEmulator emu = ArmEmulator.builder().vm(VmSpec.of("azc1")).requireApiVersion(true).start()) {
+            EmuClient c = new EmuClient(emu);
+
+            EmuClient.Resp get = c.get(c.vmPath("azc1"));
+            EmuClient.Resp empty = c.get(c.vmPath("azc1") + "?api-version=");
+            EmuClient.Resp start = c.post(c.vmPath("azc1") + "/start");
+
+            assertEquals(400, get.status());
+            assertEquals("MissingApiVersionParameter", get.errorCode());
+            assertEquals("The api-version query parameter (?api-version=) is required for all requests.",
+                    get.json().path("error").path("message").asText());
+            assertEquals(400, empty.status());
+            assertEquals(400, start.status());
+            assertEquals(0, emu.vm("azc1").startCount());
+            assertEquals(200, c.get(c.vmPath("azc1") + API).status());
+            EmuClient.Resp unauthenticated = c.send(HttpRequest.newBuilder(URI.create(emu.baseUrl()
+                    + c.vmPath("azc1"))).GET());
+            assertEquals(401, unauthenticated.status(), "authentication comes first");
+
+            c.admin("POST", "settings", "{\"requireApiVersion\":false}");
+            assertEquals(200, c.get(c.vmPath("azc1")).status());
+            emu.requireApiVersion(true);
+            assertEquals(400, c.get(c.vmPath("azc1")).status());
+        }
+    }
+
+    @Test
     void byDefaultAFailedStartLeavesTheVmDeallocatedAndApiVersionIsOptional() throws Exception {
         try (ArmEmulator emu = ArmEmulator.builder().vm(VmSpec.of("full1").startFailure(VmSpec.ALLOCATION_FAILED))
                 .lroDuration(Duration.ZERO).start()) {
@@ -225,6 +255,7 @@ class UnkindAzureTest {
 
             assertEquals("0s", settings.get("stateLag").asText());
             assertEquals("deallocated", settings.get("failedStartState").asText());
+            assertFalse(settings.get("requireApiVersion").asBoolean());
             EmuClient.Resp start = c.post(c.vmPath("full1") + "/start");
             assertEquals(202, start.status());
             c.pollUntilDone(start.header("Azure-AsyncOperation"), WAIT);

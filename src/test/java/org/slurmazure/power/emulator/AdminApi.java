@@ -32,7 +32,8 @@ import java.util.Set;
  * GET    /__emulator/settings               the current settings
  * POST   /__emulator/settings               {"latency":"100ms","lroDuration":"20s","retryAfter":1,"pageSize":100,
  *                                            "lenientAuth":false,"throttle":"azure","buckets":{"armWrites":"200+10/s"},
- *                                            "stateLag":"5s","failedStartState":"running","requireApiVersion":true}
+ *                                            "stateLag":"5s","failedStartState":"running","requireApiVersion":true,
+ *                                            "access":{"resourceGroups":["rg1"],"deny":{"rg1":["...action"]}}}
  * </pre>
  */
 final class AdminApi {
@@ -40,7 +41,7 @@ final class AdminApi {
             "startHangs", "deallocateFailure", "deallocateFailureTimes", "deallocateHangs", "missing", "lroDuration",
             "tags");
     private static final Set<String> SETTINGS_FIELDS = Set.of("latency", "lroDuration", "retryAfter", "pageSize",
-            "lenientAuth", "throttle", "buckets", "stateLag", "failedStartState", "requireApiVersion");
+            "lenientAuth", "throttle", "buckets", "stateLag", "failedStartState", "requireApiVersion", "access");
 
     private final EmulatorHandler h;
 
@@ -259,6 +260,7 @@ final class AdminApi {
         java.time.Duration lag = p.hasNonNull("stateLag") ? ArmEmulator.checkLag(duration(p.get("stateLag"))) : null;
         PowerState failedStart = p.hasNonNull("failedStartState")
                 ? ArmEmulator.checkFailedStartState(PowerState.parse(p.get("failedStartState").asText())) : null;
+        AccessScope access = p.has("access") ? AccessScope.fromJson(p.get("access")) : null;
         Settings s = h.settings;
         if (latency != null) {
             s.latency = latency;
@@ -283,6 +285,9 @@ final class AdminApi {
         }
         if (p.hasNonNull("requireApiVersion")) {
             s.requireApiVersion = p.get("requireApiVersion").asBoolean();
+        }
+        if (access != null) {
+            s.access = access;
         }
         if (throttle != null) {
             h.throttler.settings(throttle);
@@ -314,6 +319,7 @@ final class AdminApi {
         o.put("stateLag", Durations.format(s.stateLag));
         o.put("failedStartState", s.failedStartState.id());
         o.put("requireApiVersion", s.requireApiVersion);
+        o.set("access", s.access.toJson());
         return o;
     }
 

@@ -272,6 +272,11 @@ public final class ArmEmulator implements AutoCloseable {
         handler.settings.requireApiVersion = required;
     }
 
+    /** See {@link Builder#access}. */
+    public void access(AccessScope scope) {
+        handler.settings.access = Objects.requireNonNull(scope);
+    }
+
     static Duration checkLag(Duration lag) {
         if (lag.isNegative()) {
             throw new IllegalArgumentException("state lag must be >= 0");
@@ -323,6 +328,7 @@ public final class ArmEmulator implements AutoCloseable {
         Duration stateLag = Duration.ZERO;
         PowerState failedStartState = PowerState.DEALLOCATED;
         boolean requireApiVersion;
+        AccessScope access = AccessScope.subscription();
         boolean journal = true;
         int journalCapacity = 100_000;
         boolean lenientAuth;
@@ -493,6 +499,15 @@ public final class ArmEmulator implements AutoCloseable {
         /** ARM requests without {@code api-version} answer 400 MissingApiVersionParameter, as Azure's (default off). */
         public Builder requireApiVersion(boolean required) {
             this.requireApiVersion = required;
+            return this;
+        }
+
+        /**
+         * The principal's role: {@link AccessScope#subscription()} (default) or scoped to resource groups, optionally
+         * lacking actions in some; what it does not cover answers 403 AuthorizationFailed.
+         */
+        public Builder access(AccessScope scope) {
+            this.access = Objects.requireNonNull(scope);
             return this;
         }
 

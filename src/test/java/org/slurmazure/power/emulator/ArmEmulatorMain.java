@@ -55,6 +55,11 @@ public final class ArmEmulatorMain {
                                        for this long, e.g. 5s
               --failed-start-state S   what a failed start leaves: deallocated (default), starting, running
               --require-api-version    ARM requests without api-version answer 400 MissingApiVersionParameter
+              --resource-group-scope RG[,RG...]
+                                       the principal's role covers only these resource groups: the
+                                       subscription-wide VM list and other groups answer 403 AuthorizationFailed
+              --deny RG=ACTION         the role lacks ACTION in RG, e.g.
+                                       hpc1-burst=Microsoft.Compute/virtualMachines/deallocate/action (repeatable)
             Server and files:
               --port N                 HTTPS port, 0 = a free one (default 0)
               --bind ADDRESS           listen address (default 127.0.0.1)
@@ -72,7 +77,7 @@ public final class ArmEmulatorMain {
             "--resource-group", "--location", "--tag", "--vm-size", "--power-state", "--first-ip", "--subscription",
             "--tenant", "--client-id", "--client-secret", "--latency", "--lro", "--retry-after", "--page-size",
             "--throttle", "--bucket", "--port", "--bind", "--http-port", "--state-dir", "--events", "--threads",
-            "--state-lag", "--failed-start-state");
+            "--state-lag", "--failed-start-state", "--resource-group-scope", "--deny");
 
     private ArmEmulatorMain() {
     }
@@ -83,6 +88,8 @@ public final class ArmEmulatorMain {
         final List<String> generate = new ArrayList<>();
         final Map<String, String> tags = new LinkedHashMap<>();
         final List<String> buckets = new ArrayList<>();
+        final List<String> denied = new ArrayList<>();
+        List<String> resourceGroupScope;
         Duration stateLag;
         PowerState failedStartState;
         boolean requireApiVersion;
@@ -277,6 +284,22 @@ public final class ArmEmulatorMain {
             case "--threads" -> o.threads = nonNegative(v);
             case "--state-lag" -> o.stateLag = ArmEmulator.checkLag(Durations.parse(v));
             case "--failed-start-state" -> o.failedStartState = ArmEmulator.checkFailedStartState(PowerState.parse(v));
+            case "--resource-group-scope" -> {
+                List<String> groups = new ArrayList<>();
+                for (String g : v.split(",")) {
+                    if (!g.isBlank()) {
+                        groups.add(g.trim());
+                    }
+                }
+                if (groups.isEmpty()) {
+                    throw new IllegalArgumentException("no resource groups in '" + v + "'");
+                }
+                o.resourceGroupScope = groups;
+            }
+            case "--deny" -> {
+                AccessScope.subscription().denyAssignment(v);
+                o.denied.add(v);
+            }
             default -> throw new UsageException("unknown option " + name);
         }
     }
@@ -365,6 +388,12 @@ public final class ArmEmulatorMain {
             b.failedStartState(o.failedStartState);
         }
         b.requireApiVersion(o.requireApiVersion);
+        AccessScope access = o.resourceGroupScope == null ? AccessScope.subscription()
+                : AccessScope.resourceGroups(o.resourceGroupScope.toArray(String[]::new));
+        for (String d : o.denied) {
+            access = access.denyAssignment(d);
+        }
+        b.access(access);
         b.port(o.port);
         if (o.bind != null) {
             b.bindAddress(o.bind);

@@ -25,6 +25,8 @@ final class Settings {
     volatile PowerState failedStartState;
     /** ARM paths without {@code api-version} answer 400 MissingApiVersionParameter. */
     volatile boolean requireApiVersion;
+    /** What the principal may do (subscription-wide by default). */
+    volatile AccessScope access;
 
     Settings(ArmEmulator.Builder b) {
         this.subscriptionId = b.subscriptionId;
@@ -44,5 +46,6 @@ final class Settings {
         this.stateLag = b.stateLag;
         this.failedStartState = b.failedStartState;
         this.requireApiVersion = b.requireApiVersion;
+        this.access = b.access;
     }
 }

@@ -256,6 +256,7 @@ class UnkindAzureTest {
             assertEquals("0s", settings.get("stateLag").asText());
             assertEquals("deallocated", settings.get("failedStartState").asText());
             assertFalse(settings.get("requireApiVersion").asBoolean());
+            assertTrue(settings.path("access").path("resourceGroups").isNull());
             EmuClient.Resp start = c.post(c.vmPath("full1") + "/start");
             assertEquals(202, start.status());
             c.pollUntilDone(start.header("Azure-AsyncOperation"), WAIT);

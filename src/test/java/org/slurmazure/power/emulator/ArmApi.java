@@ -42,11 +42,18 @@ final class ArmApi {
 
     EmulatorResponse handle(EmulatorRequest req) {
         EmulatorResponse denied = authenticate(req);
+        Route route = null;
+        if (denied == null) {
+            denied = checkApiVersion(req);
+        }
+        if (denied == null) {
+            route = parse(req.path);
+            denied = authorize(req, route);
+        }
         EmulatorResponse resp;
         if (denied != null) {
             resp = denied;
         } else {
-            Route route = parse(req.path);
             Throttler.Decision d = throttler.acquire(route.subscription(), !req.isRead(), computePolicies(req, route),
                     lower(route.subscription() + "/" + route.resourceGroup() + "/" + route.name()));
             resp = d.rejection != null ? d.rejection : dispatch(req, route);
@@ -84,6 +91,94 @@ final class ArmApi {
                 .header("WWW-Authenticate", "Bearer authorization_uri=\"" + req.baseUrl() + settings.tenantId
                         + "\", error=\"invalid_token\", error_description=\"" + problem.replace("\"", "'") + "\"")
                 .header("x-ms-failure-cause", "gateway");
+    }
+
+    /** With {@code requireApiVersion}: 400 MissingApiVersionParameter when the query has no api-version. */
+    private EmulatorResponse checkApiVersion(EmulatorRequest req) {
+        String v = req.param("api-version");
+        if (!settings.requireApiVersion || v != null && !v.isBlank()) {
+            return null;
+        }
+        return EmulatorResponse.armError(400, "MissingApiVersionParameter", "The api-version query parameter "
+                + "(?api-version=) is required for all requests.").header("x-ms-failure-cause", "gateway");
+    }
+
+    /** The principal's role ({@link AccessScope}): 403 AuthorizationFailed for what it does not cover. */
+    private EmulatorResponse authorize(EmulatorRequest req, Route r) {
+        AccessScope scope = settings.access;
+        String sub = "/subscriptions/" + r.subscription();
+        String rg = r.resourceGroup();
+        String rgScope = sub + "/resourceGroups/" + rg;
+        String action;
+        String target;
+        switch (r.kind()) {
+            case VM_LIST_ALL -> {
+                action = AccessScope.VM_READ;
+                target = sub;
+            }
+            case VM_LIST -> {
+                action = AccessScope.VM_READ;
+                target = rgScope;
+            }
+            case VM_GET, VM_INSTANCE_VIEW -> {
+                action = AccessScope.VM_READ;
+                target = rgScope + "/providers/Microsoft.Compute/virtualMachines/" + r.name();
+            }
+            case VM_ACTION -> {
+                Operation.Action a = Operation.Action.byPathName(r.segment());
+                if (a == null || !req.method.equals("POST")) {
+                    return null;
+                }
+                action = switch (a) {
+                    case START -> AccessScope.VM_START;
+                    case DEALLOCATE -> AccessScope.VM_DEALLOCATE;
+                    case POWER_OFF -> AccessScope.VM_POWER_OFF;
+                };
+                target = rgScope + "/providers/Microsoft.Compute/virtualMachines/" + r.name();
+            }
+            case NIC_LIST -> {
+                action = AccessScope.NIC_READ;
+                target = rgScope;
+            }
+            case NIC_GET -> {
+                action = AccessScope.NIC_READ;
+                target = rgScope + "/providers/Microsoft.Network/networkInterfaces/" + r.name();
+            }
+            default -> {
+                return null;
+            }
+        }
+        if (scope.allows(r.kind() == Kind.VM_LIST_ALL ? null : rg, action)) {
+            return null;
+        }
+        String[] who = principal(req);
+        return EmulatorResponse.armError(403, "AuthorizationFailed", "The client '" + who[0] + "' with object id '"
+                        + who[1] + "' does not have authorization to perform action '" + action + "' over scope '"
+                        + target + "' or the scope is invalid. If access was recently granted, please refresh your "
+                        + "credentials.")
+                .header("x-ms-failure-cause", "gateway");
+    }
+
+    /** The application id and object id of the caller, from the token's claims (the configured client otherwise). */
+    private String[] principal(EmulatorRequest req) {
+        String appId = settings.clientId;
+        String oid = null;
+        String auth = req.header("Authorization");
+        try {
+            String[] parts = auth.substring(7).trim().split("\\.");
+            if (parts.length >= 2) {
+                com.fasterxml.jackson.databind.JsonNode claims = Json.read(new String(Base64.getUrlDecoder()
+                        .decode(parts[1]), StandardCharsets.UTF_8));
+                appId = claims.path("appid").asText(appId);
+                oid = claims.path("oid").asText(null);
+            }
+        } catch (RuntimeException e) {
+            // not one of ours (lenient auth): fall back to the configured client
+        }
+        if (oid == null) {
+            oid = java.util.UUID.nameUUIDFromBytes(appId.getBytes(StandardCharsets.UTF_8)).toString();
+        }
+        return new String[] {appId, oid};
     }
 
     /** Parses {@code /subscriptions/{sub}/...} into a route; the keywords are case-insensitive, as in ARM. */

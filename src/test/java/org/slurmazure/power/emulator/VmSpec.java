@@ -29,8 +29,10 @@ public final class VmSpec {
     private PowerState powerState = PowerState.DEALLOCATED;
     private Duration lroDuration;
     private String startFailure;
+    private int startFailureTimes = FaultRule.ALWAYS;
     private boolean startHangs;
     private String deallocateFailure;
+    private int deallocateFailureTimes = FaultRule.ALWAYS;
     private boolean deallocateHangs;
     private boolean missing;
 
@@ -58,8 +60,10 @@ public final class VmSpec {
         c.powerState = powerState;
         c.lroDuration = lroDuration;
         c.startFailure = startFailure;
+        c.startFailureTimes = startFailureTimes;
         c.startHangs = startHangs;
         c.deallocateFailure = deallocateFailure;
+        c.deallocateFailureTimes = deallocateFailureTimes;
         c.deallocateHangs = deallocateHangs;
         c.missing = missing;
         return c;
@@ -118,7 +122,16 @@ public final class VmSpec {
 
     /** The code start operations fail with: AllocationFailed, OverconstrainedAllocationRequest, OperationNotAllowed. */
     public VmSpec startFailure(String code) {
+        return startFailure(code, FaultRule.ALWAYS);
+    }
+
+    /**
+     * Only the first {@code times} start operations fail with {@code code}, later ones succeed: e.g.
+     * {@code startFailure("InternalExecutionError", 1)}, a failure that a retry gets past.
+     */
+    public VmSpec startFailure(String code, int times) {
         this.startFailure = code;
+        this.startFailureTimes = EmulatedVm.checkTimes(times);
         return this;
     }
 
@@ -129,7 +142,13 @@ public final class VmSpec {
     }
 
     public VmSpec deallocateFailure(String code) {
+        return deallocateFailure(code, FaultRule.ALWAYS);
+    }
+
+    /** Only the first {@code times} deallocate operations fail with {@code code}. */
+    public VmSpec deallocateFailure(String code, int times) {
         this.deallocateFailure = code;
+        this.deallocateFailureTimes = EmulatedVm.checkTimes(times);
         return this;
     }
 
@@ -184,12 +203,21 @@ public final class VmSpec {
         return startFailure;
     }
 
+    /** How many starts fail with {@link #startFailure()}; {@link FaultRule#ALWAYS} = all. */
+    public int startFailureTimes() {
+        return startFailureTimes;
+    }
+
     public boolean startHangs() {
         return startHangs;
     }
 
     public String deallocateFailure() {
         return deallocateFailure;
+    }
+
+    public int deallocateFailureTimes() {
+        return deallocateFailureTimes;
     }
 
     public boolean deallocateHangs() {

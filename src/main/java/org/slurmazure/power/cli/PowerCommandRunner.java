@@ -44,8 +44,12 @@ final class PowerCommandRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PowerCommandRunner.class);
     /** A larger SLURM_RESUME_FILE is not read (the run goes on from the hostlist alone). */
     static final int MAX_RESUME_FILE = 64 << 20;
-    /** Without a configuration to compare with, a hostlist may name at most this many nodes. */
-    static final long MAX_NODES_WITHOUT_CONFIG = 100_000;
+    /**
+     * A hostlist may name at most this many nodes more than the node groups hold: the extra ones (in no group) fail
+     * one by one, but a list far larger than the configuration is not one slurmctld sends, and expanding it would
+     * only exhaust memory.
+     */
+    static final long MAX_NODES_BEYOND_GROUPS = 10_000;
 
     private final CommandSpec spec;
     private final ConfigOption configOption;
@@ -188,7 +192,7 @@ final class PowerCommandRunner {
         }
         List<String> nodes;
         try {
-            nodes = expand(mode, hostlist, badCharacter, MAX_NODES_WITHOUT_CONFIG);
+            nodes = expand(mode, hostlist, badCharacter, 0);
         } catch (UserException bad) {
             return; // logged
         }
@@ -206,16 +210,16 @@ final class PowerCommandRunner {
     }
 
     /** Expands the hostlist after checking what slurmctld could never send; logs and throws on bad input. */
-    private List<String> expand(PowerMode mode, String hostlist, String badCharacter, long maxNodes) {
+    private List<String> expand(PowerMode mode, String hostlist, String badCharacter, long groupNodes) {
         if (badCharacter != null) {
             LOG.error("{}: {}; nothing done", mode.command(), badCharacter);
             throw new UserException(ExitCode.INVALID_INPUT, badCharacter);
         }
         try {
             long count = Hostlist.count(hostlist);
-            if (count > maxNodes) {
-                String why = "the hostlist names " + count + " nodes, more than the node groups hold (" + maxNodes
-                        + ")";
+            if (count > groupNodes + MAX_NODES_BEYOND_GROUPS) {
+                String why = "the hostlist names " + count + " nodes, far more than the node groups hold ("
+                        + groupNodes + "): not a list slurmctld sends";
                 LOG.error("{}: {}; nothing done", mode.command(), why);
                 throw new UserException(ExitCode.INVALID_INPUT, why);
             }

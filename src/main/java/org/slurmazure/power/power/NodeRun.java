@@ -279,7 +279,7 @@ final class NodeRun {
      */
     void failAndCleanUp(FailureClass cls, String detail) {
         if (engine.settings.mode() == PowerMode.RESUME && startSent()) {
-            requestDeallocation("after the failed start");
+            requestDeallocation("the start failed (" + cls.label() + ")");
         }
         fail(cls, detail);
     }
@@ -357,7 +357,10 @@ final class NodeRun {
     private void retryOrFail(CloudException e, Runnable again) {
         lastError = e;
         if (e.retryable()) {
-            Duration wait = max(backoff(), e.retryAfter());
+            // Throttling: Azure's Retry-After (the throttle gate holds every request of the class meanwhile);
+            // anything else backs off exponentially.
+            Duration wait = e.failure() == FailureClass.THROTTLED
+                    ? max(Duration.ofSeconds(1), e.retryAfter()) : max(backoff(), e.retryAfter());
             LOG.debug("node {}: {}, retrying in {} ms", target.node(), e.describe(), wait.toMillis());
             later(wait, again, e.failure(), e.describe());
             return;

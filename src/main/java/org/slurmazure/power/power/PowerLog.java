@@ -12,7 +12,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 
@@ -77,11 +77,9 @@ public final class PowerLog {
             err.flush();
         }
         if (alsoStderr || !opened) {
-            ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+            WriterAppender console = new WriterAppender(err, new PowerLogLayout(pid));
             console.setContext(ctx);
             console.setName("stderr");
-            console.setTarget("System.err");
-            console.setEncoder(encoder(ctx, pid));
             console.start();
             root.addAppender(console);
         }
@@ -112,6 +110,25 @@ public final class PowerLog {
             }
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             // best effort: the file stays root's; config check warns about an unwritable log
+        }
+    }
+
+    /** Log lines to the command's stderr (a terminal, or the test that runs the command). */
+    private static final class WriterAppender extends AppenderBase<ILoggingEvent> {
+        private final PrintWriter out;
+        private final PowerLogLayout layout;
+
+        WriterAppender(PrintWriter out, PowerLogLayout layout) {
+            this.out = out;
+            this.layout = layout;
+        }
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            synchronized (out) {
+                out.print(layout.doLayout(event));
+                out.flush();
+            }
         }
     }
 

@@ -180,6 +180,9 @@ public final class PowerRun {
         }
 
         SlurmReporter reporter = new SlurmReporter(slurm, mode, 1000, budget.endNanos());
+        Map<String, VmRef> vmByNode = new HashMap<>();
+        targets.forEach(t -> vmByNode.put(t.node(), t.vm()));
+        reporter.knowVms(vmByNode);
         try {
             for (String node : resolution.unmatched()) {
                 NodeOutcome o = new NodeOutcome(node, null, null, "none", FailureClass.NO_GROUP,

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slurmazure.power.cloud.VmRef;
 import org.slurmazure.power.core.NodeOutcome;
 import org.slurmazure.power.core.PowerMode;
 import org.slurmazure.power.core.TimeBudget;
@@ -41,6 +43,7 @@ public final class SlurmReporter implements AutoCloseable {
     private final List<NodeOutcome> pending = new ArrayList<>();
     private final List<NodeAddress> pendingAddresses = new ArrayList<>();
     private final ScheduledExecutorService flusher;
+    private final Map<String, VmRef> vms = new ConcurrentHashMap<>();
     private volatile int nodesNotTold;
 
     /**
@@ -59,8 +62,16 @@ public final class SlurmReporter implements AutoCloseable {
         flusher.scheduleWithFixedDelay(this::flush, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
     }
 
+    /** The VM behind each node, to name it in the log when Slurm could not be told about the node. */
+    public void knowVms(Map<String, VmRef> vmByNode) {
+        vms.putAll(vmByNode);
+    }
+
     /** Queues one outcome (called from the engine's workers). */
     public void accept(NodeOutcome outcome) {
+        if (outcome.vm() != null) {
+            vms.put(outcome.node(), outcome.vm());
+        }
         synchronized (pending) {
             pending.add(outcome);
         }
@@ -102,9 +113,7 @@ public final class SlurmReporter implements AutoCloseable {
         List<String> backInService = new ArrayList<>();
         Map<String, String> down = new LinkedHashMap<>();
         Map<String, String> drain = new LinkedHashMap<>();
-        Map<String, NodeOutcome> byNode = new LinkedHashMap<>();
         for (NodeOutcome o : batch) {
-            byNode.put(o.node(), o);
             if (o.ok()) {
                 if (mode == PowerMode.RESUME_FAIL) {
                     backInService.add(o.node());
@@ -118,18 +127,18 @@ public final class SlurmReporter implements AutoCloseable {
         if (!addresses.isEmpty()) {
             Map<String, String> told = new LinkedHashMap<>();
             addresses.forEach(a -> told.put(a.node(), "NodeAddr=" + a.addr()));
-            call("set NodeAddr of " + names(addresses), told, byNode, () -> slurm.setNodeAddresses(addresses));
+            call("set NodeAddr of " + names(addresses), told, () -> slurm.setNodeAddresses(addresses));
         }
         if (!down.isEmpty()) {
-            call("mark down " + down.keySet(), down, byNode, () -> slurm.failNodes(down));
+            call("mark down " + down.keySet(), down, () -> slurm.failNodes(down));
         }
         if (!drain.isEmpty()) {
-            call("drain " + drain.keySet(), drain, byNode, () -> slurm.drainNodes(drain));
+            call("drain " + drain.keySet(), drain, () -> slurm.drainNodes(drain));
         }
         if (!backInService.isEmpty()) {
             Map<String, String> told = new LinkedHashMap<>();
             backInService.forEach(n -> told.put(n, "state=resume"));
-            call("return to service " + backInService, told, byNode, () -> slurm.returnToService(backInService));
+            call("return to service " + backInService, told, () -> slurm.returnToService(backInService));
         }
     }
 
@@ -158,8 +167,7 @@ public final class SlurmReporter implements AutoCloseable {
      * Makes one call; when it fails, logs it and then every node it left without the update, with what Slurm was
      * not told and the VM behind it.
      */
-    private void call(String what, Map<String, String> updateByNode, Map<String, NodeOutcome> outcomes,
-                      SlurmCall call) {
+    private void call(String what, Map<String, String> updateByNode, SlurmCall call) {
         try {
             call.run();
             LOG.info("slurm: {}: done", what);
@@ -167,8 +175,8 @@ public final class SlurmReporter implements AutoCloseable {
             LOG.error("slurm: {}: FAILED: {}", what, e.getMessage());
             List<String> failed = e instanceof SlurmException s ? s.failedNodes() : List.copyOf(updateByNode.keySet());
             for (String node : failed) {
-                NodeOutcome o = outcomes.get(node);
-                LOG.error("node={} vm={}: Slurm was not told {}", node, o == null || o.vm() == null ? "-" : o.vm(),
+                VmRef vm = vms.get(node);
+                LOG.error("node={} vm={}: Slurm was not told {}", node, vm == null ? "-" : vm,
                         updateByNode.getOrDefault(node, what));
             }
             nodesNotTold += failed.size();

@@ -537,7 +537,7 @@ class PowerProgramsTest {
             assertTrue(tookMs < 8_000, "took " + tookMs + " ms; ResumeTimeout=12 leaves 7 s");
             String log = bed.log();
             assertTrue(log.contains("limits.resumeDeadline (60 s) does not fit in Slurm's limits "
-                    + "(the kill timer of Slurm 23.02+ at 12 s"), log);
+                    + "(ResumeTimeout=12)"), log);
             assertTrue(log.contains("this run ends within 7 s"), log);
             assertTrue(log.contains("class=timeout"), log);
             assertEquals(1, bed.posts("azc001", "deallocate"));
@@ -556,7 +556,7 @@ class PowerProgramsTest {
             PowerTestBed.Run run = bed.run("suspend", "azc001");
 
             assertEquals(ExitCode.PARTIAL_FAILURE, run.exit());
-            assertTrue(bed.emulator.count("POST", "/deallocate$") >= 5, "retried until the deadline");
+            assertTrue(bed.emulator.count("POST", "/deallocate$") >= 2, "retried until the deadline");
             List<String> down = stateCall(bed);
             assertEquals(List.of("update", "nodename=azc001", "state=down"), down.subList(0, 3));
             assertTrue(down.get(3).startsWith("reason=azure: azure-error: "), down.toString());
@@ -597,6 +597,7 @@ class PowerProgramsTest {
             List<List<String>> calls = bed.scontrolCalls();
             assertEquals(1, calls.size(), calls.toString());
             assertTrue(calls.get(0).get(1).startsWith("nodename=gpu1,gpu2,"), calls.toString());
+            assertEquals("reason=azure: no-group: node is in no node group of " + bed.config, calls.get(0).get(3));
         }
     }
 
@@ -626,8 +627,8 @@ class PowerProgramsTest {
             long tookMs = (System.nanoTime() - start) / 1_000_000;
 
             assertEquals(ExitCode.INVALID_INPUT, run.exit());
-            assertEquals("resume: the hostlist names 4000000 nodes, more than the node groups hold (20)",
-                    run.err().strip());
+            assertEquals("resume: the hostlist names 4000000 nodes, far more than the node groups hold (20): not a "
+                    + "list slurmctld sends", run.err().strip());
             assertTrue(tookMs < 5_000, "took " + tookMs + " ms");
             assertTrue(bed.log().length() < 2_000, bed.log());
         }

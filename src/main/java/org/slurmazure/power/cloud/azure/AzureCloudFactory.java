@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,12 +13,10 @@ import com.azure.core.http.HttpPipelineBuilder;
 import com.azure.core.http.ProxyOptions;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.http.policy.AddDatePolicy;
-import com.azure.core.http.policy.ExponentialBackoff;
 import com.azure.core.http.policy.HttpLogDetailLevel;
 import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.http.policy.HttpLoggingPolicy;
 import com.azure.core.http.policy.RequestIdPolicy;
-import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.http.policy.ArmChallengeAuthenticationPolicy;
@@ -29,13 +26,12 @@ import org.slurmazure.power.cloud.CloudException;
 
 /**
  * Builds {@link AzureCloudVms} from {@link AzureConnection}: one JDK HttpClient (extra CAs, proxy, timeouts) shared by
- * ARM and the token endpoint, and a pipeline with the SDK's retry policy followed by the {@link ThrottleGate}.
+ * ARM and the token endpoint, and a pipeline with the {@link ThrottleGate} and no retry policy of the SDK's: a failed
+ * request comes back at once, classified, and the engine decides whether and when to try again (Retry-After,
+ * back-off, the deadline). The SDK's retries would sleep up to seconds inside one request, past any deadline.
  * Nothing is read from the environment ({@link Configuration#NONE}): slurmctld passes none.
  */
 public final class AzureCloudFactory {
-    /** Per request: 3 retries of transient failures, honouring Retry-After (the SDK's ARM default). */
-    static final int MAX_RETRIES = 3;
-
     private AzureCloudFactory() {
     }
 
@@ -65,8 +61,6 @@ public final class AzureCloudFactory {
                         new UserAgentPolicy(null, "slurm-azure-power", userAgentVersion, Configuration.NONE),
                         new RequestIdPolicy(),
                         new AddDatePolicy(),
-                        new RetryPolicy(new ExponentialBackoff(MAX_RETRIES, Duration.ofMillis(800),
-                                Duration.ofSeconds(8)), "Retry-After", ChronoUnit.SECONDS),
                         gate,
                         new ArmChallengeAuthenticationPolicy(credential, scope(settings.audience())),
                         new HttpLoggingPolicy(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE)))

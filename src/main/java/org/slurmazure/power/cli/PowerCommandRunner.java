@@ -148,7 +148,7 @@ final class PowerCommandRunner {
         LOG.error("{}: stopped by a signal before {} node(s) had an outcome (slurmctld's kill timer?)",
                 mode.command(), unfinished.size());
         for (PowerEngine.Unfinished u : unfinished) {
-            LOG.error("node={} vm={}: stopped while {}: Slurm was not told; {}", u.node(),
+            LOG.error("node={} vm={}: stopped while {}: no outcome reported to Slurm; {}", u.node(),
                     u.vm() == null ? "-" : u.vm(), u.doing(), mode == PowerMode.RESUME
                             ? "if the VM starts, ResumeFailProgram deallocates it after ResumeTimeout"
                             : "the VM may still be running");

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.slurmazure.power.config.ConfigProblem.Severity;
+import org.slurmazure.power.core.Secrets;
 import org.slurmazure.power.config.YamlNode.Mark;
 
 /** Collects the errors and warnings of one load. */
@@ -62,7 +63,8 @@ final class Diagnostics {
     private ConfigProblem problem(Mark mark, String key, String message, Severity severity) {
         int line = mark == null ? 0 : mark.line();
         int column = mark == null ? 0 : mark.column();
-        return new ConfigProblem(file, line, column, key, message, severity);
+        // A value quoted back may hold a secret (a proxy URL with a password): never repeat one.
+        return new ConfigProblem(file, line, column, key, Secrets.redact(message), severity);
     }
 
     private static List<ConfigProblem> sorted(List<ConfigProblem> problems) {

@@ -184,19 +184,23 @@ final class NodeRun {
             return;
         }
         attempts = 0;
-        doing = action + " accepted, waiting for it to finish";
         // Azure's Retry-After says when to look first; without one, firstPollDelay.
         Duration first = op.suggestedPollDelay() != null ? op.suggestedPollDelay()
                 : engine.settings.firstPollDelay();
+        Runnable awaitOperation = () -> {
+            doing = action + " accepted, waiting for it to finish";
+            engine.schedule(this, first, () -> poll(op));
+        };
         if (start && engine.settings.readAddress()) {
             // Read the address while the VM starts: dynamic private IPs survive deallocation.
-            address(() -> engine.schedule(this, first, () -> poll(op)));
+            address(awaitOperation);
         } else {
-            engine.schedule(this, first, () -> poll(op));
+            awaitOperation.run();
         }
     }
 
     void poll(Operation op) {
+        doing = action + " accepted, waiting for it to finish";
         Operation.Status status;
         try {
             status = engine.cloud.poll(op);

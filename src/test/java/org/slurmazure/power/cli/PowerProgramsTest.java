@@ -697,6 +697,27 @@ class PowerProgramsTest {
     }
 
     @Test
+    void aProxyPasswordInTheConfigurationIsNeverRepeated() throws Exception {
+        String password = "S3cretPass-proxy";
+        org.slurmazure.power.testing.SecretScan.secret(password);
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            Files.writeString(bed.config, Files.readString(bed.config).replaceFirst("(  caCertificates: .*\n)",
+                    "$1  proxy: http://svc:" + password + "@proxy.example:3128\n"));
+
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+            PowerTestBed.Run check = bed.run("config", "check");
+
+            assertEquals(ExitCode.CONFIG_ERROR, run.exit());
+            assertEquals(ExitCode.CONFIG_ERROR, check.exit());
+            assertTrue(check.err().contains("azure.proxy: found \"http://svc:****@proxy.example:3128\""), check.err());
+            for (String output : List.of(run.out(), run.err(), check.out(), check.err(), bed.log(),
+                    String.valueOf(bed.scontrolCalls()))) {
+                assertFalse(output.contains(password), output);
+            }
+        }
+    }
+
+    @Test
     void noSecretReachesTheLogEvenAtDebug() throws Exception {
         try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1), "log: { file: "
                 + dir.resolve("power_save.log") + ", level: DEBUG }\n")) {

@@ -13,6 +13,7 @@ import java.util.List;
 import org.slurmazure.power.emulator.ArmEmulator;
 import org.slurmazure.power.emulator.VmSpec;
 import org.slurmazure.power.slurm.FakeScontrol;
+import org.slurmazure.power.testing.SecretScan;
 
 /**
  * A test's world for the power programs: the ARM emulator over HTTPS (trusted through {@code caCertificates}), a
@@ -97,6 +98,8 @@ final class PowerTestBed implements AutoCloseable {
         full[args.length] = "--config";
         full[args.length + 1] = config.toString();
         int exit = SlurmAzurePower.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(full);
+        SecretScan.output("power-programs-stdout", out.toString());
+        SecretScan.output("power-programs-stderr", err.toString());
         return new Run(exit, out.toString(), err.toString());
     }
 
@@ -114,6 +117,7 @@ final class PowerTestBed implements AutoCloseable {
 
     @Override
     public void close() {
+        SecretScan.file("power_save.log", log);
         emulator.close();
     }
 }

@@ -55,6 +55,19 @@ class LauncherIT {
     }
 
     @Test
+    void theSlurmConfProgramsRunThroughASymlinkToo(@TempDir Path dir) throws Exception {
+        for (String program : List.of("resume", "suspend", "resume-fail")) {
+            Path link = dir.resolve("link-" + program);
+            Files.createSymbolicLink(link, LAUNCHER.resolveSibling("slurm-azure-" + program));
+
+            Result r = run(dir, List.of(link.toString(), "--help"));
+
+            assertEquals(0, r.exit(), program + ": " + r.err());
+            assertTrue(r.out().contains("Usage: slurm-azure-power " + program + " "), r.out());
+        }
+    }
+
+    @Test
     void invalidInputGivesOneLineAndExit2(@TempDir Path dir) throws Exception {
         Result r = run(dir, List.of(LAUNCHER.toString(), "hostlist", "expand", "c[3-1]"));
 

@@ -18,6 +18,11 @@ import org.slurmazure.power.config.FileChecks;
 import org.slurmazure.power.config.FileInfo;
 import org.slurmazure.power.config.Limits;
 import org.slurmazure.power.config.NodeGroup;
+import org.slurmazure.power.core.DeadlinePolicy;
+import org.slurmazure.power.core.PowerMode;
+import org.slurmazure.power.slurm.SlurmControl;
+import org.slurmazure.power.slurm.SlurmException;
+import org.slurmazure.power.slurm.SlurmLimits;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,6 +39,8 @@ import picocli.CommandLine.Mixin;
                 "Errors and warnings go to stderr as FILE:LINE:COLUMN: KEY: MESSAGE; exit code 3 on any error."})
 public final class ConfigCheckCommand implements Callable<Integer> {
     private static final int KEY_WIDTH = 24;
+    /** How long config check waits for scontrol show config. */
+    static final java.time.Duration SLURM_READ_LIMIT = java.time.Duration.ofSeconds(5);
 
     @Mixin
     ConfigOption configOption;
@@ -62,10 +69,57 @@ public final class ConfigCheckCommand implements Callable<Integer> {
         }
         Config config = report.config().orElseThrow();
         summary(config, files, report.warnings().size()).forEach(out::println);
+        List<String> slurmWarnings = new ArrayList<>();
+        slurmLimits(config, CloudWiring.slurm(config), slurmWarnings).forEach(out::println);
         out.flush();
         all.forEach(err::println);
+        slurmWarnings.forEach(w -> err.println(config.source() + ": warning: " + w));
         err.flush();
         return ExitCode.OK;
+    }
+
+    /**
+     * What slurmctld's configuration says about the programs' time (read with {@code scontrol show config}, within
+     * a few seconds), and a warning for each deadline that does not fit in it: a resume must end before
+     * ResumeTimeout, and from Slurm 23.02 every program before the kill timer. The programs cut such a deadline
+     * themselves on every run (and say so in the log); this says it before the first run.
+     */
+    static List<String> slurmLimits(Config config, SlurmControl slurm, List<String> warnings) {
+        List<String> lines = new ArrayList<>();
+        lines.add("slurm.conf (scontrol show config)");
+        SlurmLimits limits;
+        try {
+            limits = slurm.until(System.nanoTime() + SLURM_READ_LIMIT.toNanos()).limits();
+        } catch (SlurmException e) {
+            row(lines, 1, "not read", e.getMessage() + ": compare ResumeTimeout and SuspendTimeout with the "
+                    + "limits above by hand");
+            return lines;
+        }
+        row(lines, 1, "version", limits.version() == null ? "(unknown)" : limits.version());
+        row(lines, 1, "ResumeTimeout", seconds(limits.resumeTimeout())
+                + (limits.partitionResumeTimeouts().isEmpty() ? "" : " (partitions: "
+                + limits.partitionResumeTimeouts().stream().map(d -> d.toSeconds() + " s").toList() + ")"));
+        row(lines, 1, "SuspendTimeout", seconds(limits.suspendTimeout()));
+        row(lines, 1, "kill timer", limits.killTimer().map(d -> d.toSeconds() + " s after a program starts "
+                + "(Slurm 23.02+ kills it then)").orElse(limits.hasKillTimer() ? "(unknown)"
+                : "none (Slurm before 23.02)"));
+        for (PowerMode mode : List.of(PowerMode.RESUME, PowerMode.SUSPEND)) {
+            java.time.Duration configured = mode == PowerMode.RESUME ? config.limits().resumeDeadline()
+                    : config.limits().suspendDeadline();
+            DeadlinePolicy.Decision d = DeadlinePolicy.decide(mode, configured, limits.killTimer(),
+                    limits.shortestResumeTimeout());
+            if (d.why() != null) {
+                String key = mode == PowerMode.RESUME ? "resumeDeadline" : "suspendDeadline";
+                warnings.add("limits." + key + ": " + Durations.format(configured) + " does not fit in Slurm's "
+                        + "limits (" + d.why() + "): every " + mode.command() + " ends within " + d.limit().toSeconds()
+                        + " s; lower limits." + key + " to that, or raise slurm.conf's timeouts");
+            }
+        }
+        return lines;
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return d == null ? "(unknown or INFINITE)" : d.toSeconds() + " s";
     }
 
     static List<String> summary(Config config, FileChecks files, int warnings) {

@@ -1051,11 +1051,18 @@ final class ConfigValidator {
             FileInfo info = files.inspect(file);
             if (info.kind() == FileInfo.Kind.DIRECTORY) {
                 d.error(at, s.key("file"), "found a directory at " + file + ", expected a log file path");
+            } else if (info.kind() == FileInfo.Kind.FILE && !info.writable()) {
+                d.warn(at, s.key("file"), file + " is not writable by the user running this check; the power "
+                        + "programs log to syslog (tag slurm-azure-power) instead when SlurmUser cannot write it");
             } else if (info.kind() == FileInfo.Kind.MISSING && file.getParent() != null) {
                 FileInfo dir = files.inspect(file.getParent());
                 if (dir.kind() == FileInfo.Kind.MISSING) {
                     d.warn(at, s.key("file"), "directory " + file.getParent() + " does not exist; create it,"
-                            + " writable by SlurmUser, or the power programs cannot log");
+                            + " writable by SlurmUser, or the power programs log to syslog instead");
+                } else if (dir.kind() == FileInfo.Kind.DIRECTORY && !dir.writable()) {
+                    d.warn(at, s.key("file"), "directory " + file.getParent() + " is not writable by the user "
+                            + "running this check; the power programs log to syslog (tag slurm-azure-power) instead"
+                            + " when SlurmUser cannot create " + file.getFileName());
                 }
             }
         }

@@ -43,7 +43,7 @@ public interface FileChecks {
                     posix.map(PosixFileAttributes::permissions),
                     posix.map(a -> a.owner().getName()),
                     basic.isRegularFile() ? basic.size() : -1,
-                    Files.isReadable(path), Files.isExecutable(path), Optional.empty());
+                    Files.isReadable(path), Files.isWritable(path), Files.isExecutable(path), Optional.empty());
         } catch (NoSuchFileException | NotDirectoryException e) {
             return FileInfo.missing(path);
         } catch (AccessDeniedException e) {

@@ -21,7 +21,8 @@ import java.util.Set;
  * @param error       why the path could not be inspected ({@link Kind#INACCESSIBLE}), else empty
  */
 public record FileInfo(Path path, Kind kind, Optional<Set<PosixFilePermission>> permissions, Optional<String> owner,
-                       long size, boolean readable, boolean executable, Optional<String> error) {
+                       long size, boolean readable, boolean writable, boolean executable,
+                       Optional<String> error) {
 
     public enum Kind { MISSING, FILE, DIRECTORY, OTHER, INACCESSIBLE }
 
@@ -34,11 +35,12 @@ public record FileInfo(Path path, Kind kind, Optional<Set<PosixFilePermission>> 
     }
 
     public static FileInfo missing(Path path) {
-        return new FileInfo(path, Kind.MISSING, Optional.empty(), Optional.empty(), -1, false, false, Optional.empty());
+        return new FileInfo(path, Kind.MISSING, Optional.empty(), Optional.empty(), -1, false, false, false,
+                Optional.empty());
     }
 
     public static FileInfo inaccessible(Path path, String why) {
-        return new FileInfo(path, Kind.INACCESSIBLE, Optional.empty(), Optional.empty(), -1, false, false,
+        return new FileInfo(path, Kind.INACCESSIBLE, Optional.empty(), Optional.empty(), -1, false, false, false,
                 Optional.of(why));
     }
 

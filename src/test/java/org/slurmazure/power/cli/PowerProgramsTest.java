@@ -718,6 +718,27 @@ class PowerProgramsTest {
     }
 
     @Test
+    void aHandRunAsRootLeavesItsFilesToSlurmUser() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "only root can run as root");
+        java.nio.file.attribute.UserPrincipal slurmUser = dir.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName("nobody"); // stands for SlurmUser: any user but root
+        Path logDir = Files.createDirectories(dir.resolve("log"));
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Files.setOwner(logDir, slurmUser);
+        Files.setOwner(state, slurmUser);
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1), "log: { file: "
+                + logDir.resolve("power_save.log") + " }\n")) {
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(0, run.exit(), run.err());
+            assertEquals(slurmUser, Files.getOwner(state.resolve("locks")));
+            assertEquals(slurmUser, Files.getOwner(state.resolve("locks/azc001.lock")));
+            assertEquals(slurmUser, Files.getOwner(logDir.resolve("power_save.log")));
+        }
+    }
+
+    @Test
     void noSecretReachesTheLogEvenAtDebug() throws Exception {
         try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1), "log: { file: "
                 + dir.resolve("power_save.log") + ", level: DEBUG }\n")) {

@@ -325,4 +325,23 @@ class ConfigLoaderTest {
         assertEquals(first, second);
         assertFalse(first.nodeGroups().isEmpty());
     }
+
+    @Test
+    void givenALogDirectoryThisUserCannotWrite_whenChecked_thenAWarningNamesTheSyslogFallback() throws Exception {
+        Path file = ConfigFixtures.full(dir);
+        Path logDir = dir.resolve("log");
+        FileChecks readOnlyLogDir = path -> {
+            FileInfo real = FileChecks.system().inspect(path);
+            return path.equals(logDir) ? new FileInfo(path, real.kind(), real.permissions(), real.owner(),
+                    real.size(), true, false, true, java.util.Optional.empty()) : real;
+        };
+
+        ConfigReport report = ConfigLoader.check(file, readOnlyLogDir);
+
+        assertTrue(report.valid());
+        assertTrue(report.warnings().stream().anyMatch(w -> w.key().equals("log.file") && w.message().equals(
+                "directory " + logDir + " is not writable by the user running this check; the power programs log "
+                        + "to syslog (tag slurm-azure-power) instead when SlurmUser cannot create power_save.log")),
+                report.warnings().toString());
+    }
 }

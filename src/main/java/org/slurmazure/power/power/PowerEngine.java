@@ -169,11 +169,7 @@ public final class PowerEngine {
             }
         }
         if (settings.mode() != PowerMode.RESUME) {
-            for (NodeRun r : late) {
-                LOG.error("node={} vm={}: VM {} (id {}) may still be running (and billing): not deallocated within "
-                        + "the deadline", r.target.node(), r.target.vm(), r.target.vm().resourceId(), r.vmId());
-            }
-            return;
+            return; // each outcome line is followed by "may still be running" (PowerRun)
         }
         List<NodeRun> started = late.stream().filter(NodeRun::startSent).toList();
         if (started.isEmpty()) {

@@ -2,7 +2,7 @@ package org.slurmazure.power.cli;
 
 import java.util.concurrent.Callable;
 
-import org.slurmazure.power.core.PowerMode;
+import org.slurmazure.power.domain.PowerMode;
 
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;

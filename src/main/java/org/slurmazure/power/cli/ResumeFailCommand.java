@@ -1,6 +1,6 @@
 package org.slurmazure.power.cli;
 
-import org.slurmazure.power.core.PowerMode;
+import org.slurmazure.power.domain.PowerMode;
 
 import picocli.CommandLine.Command;
 

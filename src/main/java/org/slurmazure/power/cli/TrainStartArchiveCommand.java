@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-import org.slurmazure.power.training.TrainingEndpoint;
+import org.slurmazure.power.startup.TrainingEndpoint;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;

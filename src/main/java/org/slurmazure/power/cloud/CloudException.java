@@ -2,7 +2,7 @@ package org.slurmazure.power.cloud;
 
 import java.time.Duration;
 
-import org.slurmazure.power.core.FailureClass;
+import org.slurmazure.power.domain.FailureClass;
 
 /**
  * A failed call to the cloud, classified once at the boundary: what kind of failure it is, whether the same request

@@ -1,5 +1,7 @@
 package org.slurmazure.power.cloud;
 
+import org.slurmazure.power.domain.VmRef;
+
 import java.util.Collection;
 import java.util.Map;
 

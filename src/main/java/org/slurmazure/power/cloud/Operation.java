@@ -2,7 +2,7 @@ package org.slurmazure.power.cloud;
 
 import java.time.Duration;
 
-import org.slurmazure.power.core.FailureClass;
+import org.slurmazure.power.domain.FailureClass;
 
 /**
  * A long-running operation (start or deallocate) that Azure accepted. {@link CloudVms#poll} asks for its status;

@@ -1,5 +1,8 @@
 package org.slurmazure.power.cloud;
 
+import org.slurmazure.power.domain.PowerState;
+import org.slurmazure.power.domain.VmRef;
+
 import java.util.List;
 import java.util.Map;
 

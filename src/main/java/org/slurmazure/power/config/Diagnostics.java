@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.slurmazure.power.config.ConfigProblem.Severity;
-import org.slurmazure.power.core.Secrets;
+import org.slurmazure.power.text.Secrets;
 import org.slurmazure.power.config.YamlNode.Mark;
 
 /** Collects the errors and warnings of one load. */

@@ -1,5 +1,7 @@
 package org.slurmazure.power.emulator;
 
+import org.slurmazure.power.cloud.azure.ArmRoute;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLDecoder;
@@ -15,15 +17,6 @@ import java.util.function.Function;
 final class ArmApi {
     static final String DEFAULT_API_VERSION = "2025-04-01";
 
-    /** The resource operations the emulator knows. */
-    enum Kind {
-        VM_LIST, VM_LIST_ALL, VM_GET, VM_INSTANCE_VIEW, VM_ACTION, OPERATION, NIC_LIST, NIC_GET, UNKNOWN
-    }
-
-    /** A parsed ARM path. */
-    record Route(Kind kind, String subscription, String resourceGroup, String name, String segment) {
-    }
-
     private final Cloud cloud;
     private final Settings settings;
     private final Throttler throttler;
@@ -36,18 +29,14 @@ final class ArmApi {
         this.tokens = tokens;
     }
 
-    static boolean isArmPath(String path) {
-        return path.regionMatches(true, 0, "/subscriptions/", 0, "/subscriptions/".length());
-    }
-
     EmulatorResponse handle(EmulatorRequest req) {
         EmulatorResponse denied = authenticate(req);
-        Route route = null;
+        ArmRoute route = null;
         if (denied == null) {
             denied = checkApiVersion(req);
         }
         if (denied == null) {
-            route = parse(req.path);
+            route = ArmRoute.parse(req.path);
             denied = authorize(req, route);
         }
         EmulatorResponse resp;
@@ -104,7 +93,7 @@ final class ArmApi {
     }
 
     /** The principal's role ({@link AccessScope}): 403 AuthorizationFailed for what it does not cover. */
-    private EmulatorResponse authorize(EmulatorRequest req, Route r) {
+    private EmulatorResponse authorize(EmulatorRequest req, ArmRoute r) {
         AccessScope scope = settings.access;
         String sub = "/subscriptions/" + r.subscription();
         String rg = r.resourceGroup();
@@ -148,7 +137,7 @@ final class ArmApi {
                 return null;
             }
         }
-        if (scope.allows(r.kind() == Kind.VM_LIST_ALL ? null : rg, action)) {
+        if (scope.allows(r.kind() == ArmRoute.Kind.VM_LIST_ALL ? null : rg, action)) {
             return null;
         }
         String[] who = principal(req);
@@ -182,54 +171,8 @@ final class ArmApi {
     }
 
     /** Parses {@code /subscriptions/{sub}/...} into a route; the keywords are case-insensitive, as in ARM. */
-    static Route parse(String path) {
-        String[] raw = path.substring(1).split("/", -1);
-        String[] s = new String[raw.length];
-        for (int i = 0; i < raw.length; i++) {
-            s[i] = URLDecoder.decode(raw[i].replace("+", "%2B"), StandardCharsets.UTF_8);
-        }
-        int n = s.length;
-        if (n > 0 && s[n - 1].isEmpty()) {
-            n--;
-        }
-        String sub = n > 1 ? s[1] : "";
-        if (n >= 7 && is(s[2], "resourceGroups") && is(s[4], "providers")) {
-            String rg = s[3];
-            if (is(s[5], "Microsoft.Compute") && is(s[6], "virtualMachines")) {
-                if (n == 7) {
-                    return new Route(Kind.VM_LIST, sub, rg, null, null);
-                }
-                if (n == 8) {
-                    return new Route(Kind.VM_GET, sub, rg, s[7], null);
-                }
-                if (n == 9) {
-                    return new Route(is(s[8], "instanceView") ? Kind.VM_INSTANCE_VIEW : Kind.VM_ACTION, sub, rg, s[7],
-                            s[8]);
-                }
-            } else if (is(s[5], "Microsoft.Network") && is(s[6], "networkInterfaces")) {
-                if (n == 7) {
-                    return new Route(Kind.NIC_LIST, sub, rg, null, null);
-                }
-                if (n == 8) {
-                    return new Route(Kind.NIC_GET, sub, rg, s[7], null);
-                }
-            }
-        } else if (n >= 5 && is(s[2], "providers") && is(s[3], "Microsoft.Compute")) {
-            if (n == 5 && is(s[4], "virtualMachines")) {
-                return new Route(Kind.VM_LIST_ALL, sub, null, null, null);
-            }
-            if (n == 8 && is(s[4], "locations") && (is(s[6], "operations") || is(s[6], "operationResults"))) {
-                return new Route(Kind.OPERATION, sub, null, s[7], s[5]);
-            }
-        }
-        return new Route(Kind.UNKNOWN, sub, n > 3 && is(s[2], "resourceGroups") ? s[3] : null, null, null);
-    }
 
-    private static boolean is(String segment, String keyword) {
-        return segment.equalsIgnoreCase(keyword);
-    }
-
-    private static List<ThrottleSettings.Policy> computePolicies(EmulatorRequest req, Route r) {
+    private static List<ThrottleSettings.Policy> computePolicies(EmulatorRequest req, ArmRoute r) {
         switch (r.kind()) {
             case VM_ACTION -> {
                 Operation.Action a = Operation.Action.byPathName(r.segment());
@@ -253,15 +196,15 @@ final class ArmApi {
         }
     }
 
-    private EmulatorResponse dispatch(EmulatorRequest req, Route r) {
-        if (r.kind() == Kind.UNKNOWN) {
+    private EmulatorResponse dispatch(EmulatorRequest req, ArmRoute r) {
+        if (r.kind() == ArmRoute.Kind.UNKNOWN) {
             return unknownRoute(req, r);
         }
         if (!cloud.subscriptionExists(r.subscription())) {
             return EmulatorResponse.armError(404, "SubscriptionNotFound", "The subscription '" + r.subscription()
                     + "' could not be found.").header("x-ms-failure-cause", "gateway");
         }
-        boolean isPost = r.kind() == Kind.VM_ACTION;
+        boolean isPost = r.kind() == ArmRoute.Kind.VM_ACTION;
         if (isPost != req.method.equals("POST") || !isPost && !req.isRead()) {
             return EmulatorResponse.armError(405, "MethodNotAllowed", "The requested resource does not support "
                     + "http method '" + req.method + "'.");
@@ -300,7 +243,7 @@ final class ArmApi {
         };
     }
 
-    private EmulatorResponse withVm(Route r, Function<EmulatedVm.View, EmulatorResponse> f) {
+    private EmulatorResponse withVm(ArmRoute r, Function<EmulatedVm.View, EmulatorResponse> f) {
         EmulatedVm vm = cloud.find(r.subscription(), r.resourceGroup(), r.name());
         if (vm == null || vm.isMissing()) {
             return notFound(r, "Microsoft.Compute/virtualMachines");
@@ -308,7 +251,7 @@ final class ArmApi {
         return f.apply(vm.view());
     }
 
-    private EmulatorResponse action(EmulatorRequest req, Route r) {
+    private EmulatorResponse action(EmulatorRequest req, ArmRoute r) {
         Operation.Action action = Operation.Action.byPathName(r.segment());
         if (action == null) {
             return unknownRoute(req, r);
@@ -335,7 +278,7 @@ final class ArmApi {
                 + "/operations/" + opId + "?p=" + opId + "&api-version=" + apiVersion(req);
     }
 
-    private EmulatorResponse operation(EmulatorRequest req, Route r) {
+    private EmulatorResponse operation(EmulatorRequest req, ArmRoute r) {
         Operation op = cloud.operation(r.name());
         if (op == null || !op.vm.subscriptionId().equalsIgnoreCase(r.subscription())) {
             return EmulatorResponse.armError(404, "OperationNotFound", "The operation '" + r.name()
@@ -409,7 +352,7 @@ final class ArmApi {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("%24", "$");
     }
 
-    private EmulatorResponse notFound(Route r, String type) {
+    private EmulatorResponse notFound(ArmRoute r, String type) {
         if (!cloud.resourceGroupExists(r.subscription(), r.resourceGroup())) {
             return resourceGroupNotFound(r.resourceGroup());
         }
@@ -424,7 +367,7 @@ final class ArmApi {
                 + "' could not be found.").header("x-ms-failure-cause", "gateway");
     }
 
-    private static EmulatorResponse unknownRoute(EmulatorRequest req, Route r) {
+    private static EmulatorResponse unknownRoute(EmulatorRequest req, ArmRoute r) {
         return EmulatorResponse.armError(404, "InvalidResourceType", "The ARM emulator does not implement "
                 + req.method + " " + req.path + " (api-version " + apiVersion(req) + ").")
                 .header("x-ms-failure-cause", "gateway");

@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.CloudVms;
 import org.slurmazure.power.cloud.Operation;
-import org.slurmazure.power.cloud.PowerState;
-import org.slurmazure.power.cloud.VmRef;
+import org.slurmazure.power.domain.PowerState;
+import org.slurmazure.power.domain.VmRef;
 import org.slurmazure.power.cloud.VmState;
 
 /**

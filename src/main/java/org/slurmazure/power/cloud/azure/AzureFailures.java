@@ -25,7 +25,7 @@ import com.microsoft.aad.msal4j.MsalThrottlingException;
 
 import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.Operation;
-import org.slurmazure.power.core.FailureClass;
+import org.slurmazure.power.domain.FailureClass;
 
 /**
  * The one place that knows Azure's error codes: turns what Azure answered (an HTTP status and error body, the final

@@ -19,9 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slurmazure.power.cloud.CloudException;
-import org.slurmazure.power.cloud.VmRef;
+import org.slurmazure.power.domain.VmRef;
 import org.slurmazure.power.cloud.VmState;
-import org.slurmazure.power.core.FailureClass;
+import org.slurmazure.power.domain.FailureClass;
 
 /**
  * Many VMs and NICs in a few paged list calls instead of one GET each: each resource group's VM list (tags, NICs),

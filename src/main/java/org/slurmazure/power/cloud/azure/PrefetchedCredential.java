@@ -12,7 +12,7 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 
 import org.slurmazure.power.cloud.CloudException;
-import org.slurmazure.power.core.FailureClass;
+import org.slurmazure.power.domain.FailureClass;
 
 import reactor.core.publisher.Mono;
 

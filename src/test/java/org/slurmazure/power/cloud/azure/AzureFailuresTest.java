@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.Operation;
-import org.slurmazure.power.core.FailureClass;
+import org.slurmazure.power.domain.FailureClass;
 
 /** Azure's answers, each turned into the project's failure class and whether it may pass. */
 class AzureFailuresTest {

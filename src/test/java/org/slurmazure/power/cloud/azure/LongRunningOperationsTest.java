@@ -18,7 +18,7 @@ import com.azure.core.http.rest.SimpleResponse;
 import org.junit.jupiter.api.Test;
 import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.Operation;
-import org.slurmazure.power.core.FailureClass;
+import org.slurmazure.power.domain.FailureClass;
 
 import reactor.core.publisher.Flux;
 

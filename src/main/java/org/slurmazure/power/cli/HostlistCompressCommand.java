@@ -1,16 +1,12 @@
 package org.slurmazure.power.cli;
 
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import org.slurmazure.power.hostlist.Hostlist;
 import org.slurmazure.power.hostlist.InvalidHostlistException;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,13 +19,7 @@ import picocli.CommandLine.Parameters;
                         + "names.",
                 "Arguments are read as hostlist expressions, so c[1-2] c3 also works; an invalid one prints one line "
                         + "on stderr and exits with 2."})
-public final class HostlistCompressCommand implements Callable<Integer> {
-
-    @Mixin
-    VerboseOption verboseOption;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class HostlistCompressCommand extends HostlistTransform {
 
     @Option(names = "--batch",
             description = {"Read one input per line from stdin (names separated by commas or spaces) and print one "
@@ -42,28 +32,28 @@ public final class HostlistCompressCommand implements Callable<Integer> {
                     + "spaces, tabs or newlines.")
     List<String> names;
 
-    private InputStream stdin = System.in;
-
-    /** Where --batch reads from (tests supply their own). */
-    void setStdin(InputStream stdin) {
-        this.stdin = stdin;
+    @Override
+    boolean batch() {
+        return batch;
     }
 
     @Override
-    public Integer call() {
-        HostlistBatch.checkInputs(spec, batch, names, "NAME");
-        if (batch) {
-            return HostlistBatch.run(spec, stdin, Hostlist::compressExpression);
-        }
-        String compressed;
-        try {
-            compressed = Hostlist.compressExpressions(names);
-        } catch (InvalidHostlistException e) {
-            throw new UserException(ExitCode.INVALID_INPUT, e.getMessage(), e);
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(compressed);
-        out.flush();
-        return ExitCode.OK;
+    List<String> inputs() {
+        return names;
+    }
+
+    @Override
+    String inputLabel() {
+        return "NAME";
+    }
+
+    @Override
+    String batchLine(String input) throws InvalidHostlistException {
+        return Hostlist.compressExpression(input);
+    }
+
+    @Override
+    void print(List<String> inputs, PrintWriter out) throws InvalidHostlistException {
+        out.println(Hostlist.compressExpressions(inputs));
     }
 }

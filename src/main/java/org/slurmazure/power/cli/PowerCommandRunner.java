@@ -24,6 +24,7 @@ import org.slurmazure.power.domain.FailureClass;
 import org.slurmazure.power.domain.PowerMode;
 import org.slurmazure.power.hostlist.Hostlist;
 import org.slurmazure.power.hostlist.InvalidHostlistException;
+import org.slurmazure.power.engine.DryRun;
 import org.slurmazure.power.engine.PowerEngine;
 import org.slurmazure.power.log.PowerLog;
 import org.slurmazure.power.engine.PowerRun;
@@ -92,15 +93,15 @@ final class PowerCommandRunner {
             List<String> nodes = expand(mode, hostlist, badCharacter, config.nodeCount());
             Map<String, List<Long>> jobIds = jobIds(resume, nodes);
 
-            PowerRun run = new PowerRun(mode, config, tokenLimit -> CloudWiring.cloud(config, tokenLimit),
-                    CloudWiring.slurm(config), out, root.startNanos());
+            PowerRun.CloudFactory cloud = tokenLimit -> CloudWiring.cloud(config, tokenLimit);
             if (options.dryRun) {
                 try {
-                    return run.dryRun(nodes, options.offline);
+                    return new DryRun(mode, config, cloud, out).print(nodes, options.offline);
                 } catch (PowerRun.CloudSetupException e) {
                     throw new UserException(ExitCode.CONFIG_ERROR, e.getMessage(), e);
                 }
             }
+            PowerRun run = new PowerRun(mode, config, cloud, CloudWiring.slurm(config), out, root.startNanos());
             if (root.ownsProcess()) {
                 hook = new Thread(() -> logStopped(mode, run), "stopped");
                 Runtime.getRuntime().addShutdownHook(hook);

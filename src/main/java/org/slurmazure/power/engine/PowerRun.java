@@ -244,55 +244,6 @@ public final class PowerRun {
         return all;
     }
 
-    /**
-     * Prints what a run would do, writing nothing to Azure or Slurm. Offline: from the configuration alone;
-     * otherwise each VM's power state is read too.
-     */
-    public int dryRun(List<String> nodes, boolean offline) throws CloudSetupException {
-        Resolution resolution = new NodeResolver(config).resolve(nodes);
-        CloudVms cloud = offline || resolution.targets().isEmpty() ? null
-                : cloudFactory.create(config.limits().requestTimeout().multipliedBy(2));
-        out.printf("%-16s %-24s %-24s %-14s %s%n", "NODE", "VM", "RESOURCE GROUP", "POWER STATE", "ACTION");
-        boolean problems = false;
-        for (VmTarget t : resolution.targets()) {
-            String state = "-";
-            String action;
-            if (cloud == null) {
-                action = mode == PowerMode.RESUME ? "start unless running" : "deallocate unless deallocated";
-            } else {
-                try {
-                    VmState s = cloud.get(vmRef(t));
-                    state = s.powerState().label() + (s.updating() ? " (updating)" : "");
-                    if (!s.hasTag(config.clusterTag().name(), config.clusterTag().value())) {
-                        action = "refuse: not tagged " + config.clusterTag().name() + "=" + config.clusterTag().value();
-                        problems = true;
-                    } else {
-                        action = describe(Planner.next(mode, s.powerState(), s.updating()));
-                    }
-                } catch (CloudException e) {
-                    action = "fail: " + e.describe();
-                    problems = true;
-                }
-            }
-            out.printf("%-16s %-24s %-24s %-14s %s%n", t.node(), t.vmName(), t.resourceGroup(), state, action);
-        }
-        for (String node : resolution.unmatched()) {
-            out.printf("%-16s %-24s %-24s %-14s %s%n", node, "-", "-", "-", "fail: in no node group");
-            problems = true;
-        }
-        out.println("dry run: nothing was written to Azure or Slurm");
-        return problems ? 1 : 0;
-    }
-
-    private String describe(Planner.Step step) {
-        return switch (step) {
-            case START -> "start";
-            case DEALLOCATE -> "deallocate";
-            case NOTHING -> "none (already " + Planner.goal(mode).label() + ")";
-            case WAIT -> "wait for the transition, then " + (mode == PowerMode.RESUME ? "start" : "deallocate");
-        };
-    }
-
     private Duration configuredDeadline() {
         return mode == PowerMode.RESUME ? config.limits().resumeDeadline() : config.limits().suspendDeadline();
     }

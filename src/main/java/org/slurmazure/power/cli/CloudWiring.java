@@ -25,8 +25,7 @@ final class CloudWiring {
     /** One scontrol call may take this long before it is killed. */
     static final Duration SCONTROL_TIMEOUT = Duration.ofSeconds(30);
 
-    private CloudWiring() {
-    }
+    private CloudWiring() {}
 
     /** The Azure client, with a token taken within {@code tokenLimit}. */
     static CloudVms cloud(Config config, Duration tokenLimit) throws PowerRun.CloudSetupException {
@@ -35,8 +34,11 @@ final class CloudWiring {
         } catch (CloudException e) {
             throw new PowerRun.CloudSetupException(e.getMessage(), e.failure(), e.retryable(), e);
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new PowerRun.CloudSetupException("cannot set up the Azure client: "
-                    + AzureCloudFactory.describeSetupProblem(e), FailureClass.AUTH, false, e);
+            throw new PowerRun.CloudSetupException(
+                    "cannot set up the Azure client: " + AzureCloudFactory.describeSetupProblem(e),
+                    FailureClass.AUTH,
+                    false,
+                    e);
         }
     }
 
@@ -53,25 +55,47 @@ final class CloudWiring {
         CredentialSettings credential;
         Credential c = azure.credential();
         if (c instanceof Credential.ClientCertificate cert) {
-            credential = new CredentialSettings(CredentialSettings.Type.CLIENT_CERTIFICATE, cert.tenantId(),
-                    cert.clientId(), cert.certificateFile(), cert.certificatePasswordFile().orElse(null), null);
+            credential = new CredentialSettings(
+                    CredentialSettings.Type.CLIENT_CERTIFICATE,
+                    cert.tenantId(),
+                    cert.clientId(),
+                    cert.certificateFile(),
+                    cert.certificatePasswordFile().orElse(null),
+                    null);
         } else if (c instanceof Credential.ClientSecret secret) {
-            credential = new CredentialSettings(CredentialSettings.Type.CLIENT_SECRET, secret.tenantId(),
-                    secret.clientId(), null, null, secret.secretFile());
+            credential = new CredentialSettings(
+                    CredentialSettings.Type.CLIENT_SECRET,
+                    secret.tenantId(),
+                    secret.clientId(),
+                    null,
+                    null,
+                    secret.secretFile());
         } else if (c instanceof Credential.ManagedIdentity mi) {
-            credential = new CredentialSettings(CredentialSettings.Type.MANAGED_IDENTITY, null,
-                    mi.clientId().orElse(null), null, null, null);
+            credential = new CredentialSettings(
+                    CredentialSettings.Type.MANAGED_IDENTITY,
+                    null,
+                    mi.clientId().orElse(null),
+                    null,
+                    null,
+                    null);
         } else if (c instanceof Credential.AzureCli cli) {
-            credential = new CredentialSettings(CredentialSettings.Type.AZURE_CLI, cli.tenantId().orElse(null),
-                    null, null, null, null);
+            credential = new CredentialSettings(
+                    CredentialSettings.Type.AZURE_CLI, cli.tenantId().orElse(null), null, null, null, null);
         } else {
             throw new IllegalStateException("unknown credential " + c);
         }
-        return new AzureConnection(azure.endpoints().resourceManager(), azure.endpoints().authority(),
-                azure.endpoints().audience(), azure.cloud() == AzureCloud.CUSTOM, credential,
+        return new AzureConnection(
+                azure.endpoints().resourceManager(),
+                azure.endpoints().authority(),
+                azure.endpoints().audience(),
+                azure.cloud() == AzureCloud.CUSTOM,
+                credential,
                 azure.caCertificates().orElse(null),
-                azure.proxy().map(p -> URI.create("http://" + p.host() + ":" + p.port())).orElse(null),
-                config.limits().requestTimeout(), config.limits().concurrency());
+                azure.proxy()
+                        .map(p -> URI.create("http://" + p.host() + ":" + p.port()))
+                        .orElse(null),
+                config.limits().requestTimeout(),
+                config.limits().concurrency());
     }
 
     private static String version() {

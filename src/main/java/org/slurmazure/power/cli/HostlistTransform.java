@@ -10,12 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.slurmazure.power.hostlist.InvalidHostlistException;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+
+import org.slurmazure.power.hostlist.InvalidHostlistException;
 
 /**
  * What {@code hostlist expand} and {@code hostlist compress} share: inputs as arguments, or with {@code --batch} one
@@ -55,12 +55,12 @@ abstract class HostlistTransform implements Callable<Integer> {
         List<String> inputs = inputs();
         boolean none = inputs == null || inputs.isEmpty();
         if (batch() && !none) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--batch reads its inputs from stdin: give no " + inputLabel() + " arguments");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--batch reads its inputs from stdin: give no " + inputLabel() + " arguments");
         }
         if (!batch() && none) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "missing " + inputLabel() + " (or --batch to read them from stdin)");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "missing " + inputLabel() + " (or --batch to read them from stdin)");
         }
         PrintWriter out = spec.commandLine().getOut();
         try {

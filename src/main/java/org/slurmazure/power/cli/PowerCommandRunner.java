@@ -13,6 +13,8 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
+
 import org.slurmazure.power.config.Config;
 import org.slurmazure.power.config.ConfigException;
 import org.slurmazure.power.config.ConfigLoader;
@@ -22,18 +24,16 @@ import org.slurmazure.power.config.Salvage;
 import org.slurmazure.power.config.SlurmSettings;
 import org.slurmazure.power.domain.FailureClass;
 import org.slurmazure.power.domain.PowerMode;
-import org.slurmazure.power.hostlist.Hostlist;
-import org.slurmazure.power.hostlist.InvalidHostlistException;
 import org.slurmazure.power.engine.DryRun;
 import org.slurmazure.power.engine.PowerEngine;
-import org.slurmazure.power.log.PowerLog;
 import org.slurmazure.power.engine.PowerRun;
+import org.slurmazure.power.hostlist.Hostlist;
+import org.slurmazure.power.hostlist.InvalidHostlistException;
+import org.slurmazure.power.log.PowerLog;
 import org.slurmazure.power.slurm.ResumeFile;
 import org.slurmazure.power.slurm.ResumeRequest;
 import org.slurmazure.power.slurm.SlurmControl;
 import org.slurmazure.power.slurm.SlurmException;
-
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What resume, suspend and resume-fail share: read SLURM_RESUME_FILE first (it disappears once slurmctld reaps
@@ -83,12 +83,19 @@ final class PowerCommandRunner {
 
         boolean logged = !options.dryRun || verbose.verbose();
         if (logged) {
-            PowerLog.open(config.log().file(), config.log().level() == LogSettings.Level.DEBUG || verbose.verbose(),
-                    verbose.verbose(), spec.commandLine().getErr());
+            PowerLog.open(
+                    config.log().file(),
+                    config.log().level() == LogSettings.Level.DEBUG || verbose.verbose(),
+                    verbose.verbose(),
+                    spec.commandLine().getErr());
         }
         Thread hook = null;
         try {
-            LOG.info("User {} invoked {} {} {}", System.getProperty("user.name"), mode.slurmName(), program(mode),
+            LOG.info(
+                    "User {} invoked {} {} {}",
+                    System.getProperty("user.name"),
+                    mode.slurmName(),
+                    program(mode),
                     hostlist);
             List<String> nodes = expand(mode, hostlist, badCharacter, config.nodeCount());
             Map<String, List<Long>> jobIds = jobIds(resume, nodes);
@@ -107,8 +114,9 @@ final class PowerCommandRunner {
                 Runtime.getRuntime().addShutdownHook(hook);
             }
             PowerRun.Result result = run.execute(nodes, jobIds);
-            if (result.setupFailed() || (!result.outcomes().isEmpty()
-                    && result.outcomes().stream().allMatch(o -> o.failure() == FailureClass.AUTH))) {
+            if (result.setupFailed()
+                    || (!result.outcomes().isEmpty()
+                            && result.outcomes().stream().allMatch(o -> o.failure() == FailureClass.AUTH))) {
                 return ExitCode.CONFIG_ERROR;
             }
             return result.failed() > 0 || result.slurmFailed() ? ExitCode.PARTIAL_FAILURE : ExitCode.OK;
@@ -146,11 +154,17 @@ final class PowerCommandRunner {
         if (unfinished.isEmpty()) {
             return;
         }
-        LOG.error("{}: stopped by a signal before {} node(s) had an outcome (slurmctld's kill timer?)",
-                mode.command(), unfinished.size());
+        LOG.error(
+                "{}: stopped by a signal before {} node(s) had an outcome (slurmctld's kill timer?)",
+                mode.command(),
+                unfinished.size());
         for (PowerEngine.Unfinished u : unfinished) {
-            LOG.error("node={} vm={}: stopped while {}: no outcome reported to Slurm; {}", u.node(),
-                    u.vm() == null ? "-" : u.vm(), u.doing(), mode == PowerMode.RESUME
+            LOG.error(
+                    "node={} vm={}: stopped while {}: no outcome reported to Slurm; {}",
+                    u.node(),
+                    u.vm() == null ? "-" : u.vm(),
+                    u.doing(),
+                    mode == PowerMode.RESUME
                             ? "if the VM starts, ResumeFailProgram deallocates it after ResumeTimeout"
                             : "the VM may still be running");
         }
@@ -162,23 +176,39 @@ final class PowerCommandRunner {
      * valid), and, for resume and suspend, marks the nodes down with the reason, so that jobs requeue at once and
      * admins see why. Exit 3.
      */
-    private int invalidConfiguration(PowerMode mode, String hostlist, String badCharacter, Path configPath,
-                                     ConfigException e) {
+    private int invalidConfiguration(
+            PowerMode mode, String hostlist, String badCharacter, Path configPath, ConfigException e) {
         String first = firstProblem(e);
         String summary = "invalid configuration " + configPath + ": " + first
-                + (e.problems().size() > 1 ? " (and " + (e.problems().size() - 1)
-                + " more: run 'slurm-azure-power config check')" : "");
+                + (e.problems().size() > 1
+                        ? " (and " + (e.problems().size() - 1) + " more: run 'slurm-azure-power config check')"
+                        : "");
         if (!options.dryRun) {
             Salvage salvage = e.salvage();
-            PowerLog.open(salvage.logFile().orElse(LogSettings.DEFAULT_FILE), false, verbose.verbose(),
+            PowerLog.open(
+                    salvage.logFile().orElse(LogSettings.DEFAULT_FILE),
+                    false,
+                    verbose.verbose(),
                     spec.commandLine().getErr());
             try {
-                LOG.info("User {} invoked {} {} {}", System.getProperty("user.name"), mode.slurmName(),
-                        program(mode), hostlist);
-                LOG.error("{} {}: {} ({} problem(s)); nothing done", mode.command(), hostlist, summary,
+                LOG.info(
+                        "User {} invoked {} {} {}",
+                        System.getProperty("user.name"),
+                        mode.slurmName(),
+                        program(mode),
+                        hostlist);
+                LOG.error(
+                        "{} {}: {} ({} problem(s)); nothing done",
+                        mode.command(),
+                        hostlist,
+                        summary,
                         e.problems().size());
-                markDown(mode, hostlist, badCharacter, salvage, "azure: config: invalid configuration " + configPath
-                        + ": " + first);
+                markDown(
+                        mode,
+                        hostlist,
+                        badCharacter,
+                        salvage,
+                        "azure: config: invalid configuration " + configPath + ": " + first);
             } finally {
                 PowerLog.close();
             }
@@ -198,15 +228,18 @@ final class PowerCommandRunner {
             return; // logged
         }
         Path scontrol = salvage.scontrol().orElse(SlurmSettings.DEFAULT_SCONTROL);
-        SlurmControl slurm = CloudWiring.slurm(scontrol).until(System.nanoTime() + Duration.ofSeconds(30).toNanos());
+        SlurmControl slurm = CloudWiring.slurm(scontrol)
+                .until(System.nanoTime() + Duration.ofSeconds(30).toNanos());
         Map<String, String> reasons = new LinkedHashMap<>();
         nodes.forEach(n -> reasons.put(n, reason));
         try {
             slurm.failNodes(reasons);
             LOG.info("slurm: mark down {}: done", Hostlist.compress(nodes));
         } catch (SlurmException ex) {
-            LOG.error("slurm: mark down {}: FAILED: {}; the nodes wait for ResumeTimeout",
-                    Hostlist.compress(nodes), ex.getMessage());
+            LOG.error(
+                    "slurm: mark down {}: FAILED: {}; the nodes wait for ResumeTimeout",
+                    Hostlist.compress(nodes),
+                    ex.getMessage());
         }
     }
 
@@ -219,8 +252,8 @@ final class PowerCommandRunner {
         try {
             long count = Hostlist.count(hostlist);
             if (count > groupNodes + MAX_NODES_BEYOND_GROUPS) {
-                String why = "the hostlist names " + count + " nodes, far more than the node groups hold ("
-                        + groupNodes + "): not a list slurmctld sends";
+                String why = "the hostlist names " + count + " nodes, far more than the node groups hold (" + groupNodes
+                        + "): not a list slurmctld sends";
                 LOG.error("{}: {}; nothing done", mode.command(), why);
                 throw new UserException(ExitCode.INVALID_INPUT, why);
             }
@@ -237,11 +270,11 @@ final class PowerCommandRunner {
     }
 
     /** What SLURM_RESUME_FILE held, read first thing: slurmctld removes it when it reaps the program. */
-    private record ResumeInput(String file, String json, String problem) {
-    }
+    private record ResumeInput(String file, String json, String problem) {}
 
     private ResumeInput readResumeFile(PowerMode mode) {
-        String file = mode != PowerMode.RESUME ? null
+        String file = mode != PowerMode.RESUME
+                ? null
                 : options.resumeFile != null ? options.resumeFile.toString() : System.getenv(ResumeFile.ENV);
         if (file == null) {
             return new ResumeInput(null, null, null);
@@ -249,8 +282,10 @@ final class PowerCommandRunner {
         try (InputStream in = Files.newInputStream(Path.of(file))) {
             byte[] bytes = in.readNBytes(MAX_RESUME_FILE + 1);
             if (bytes.length > MAX_RESUME_FILE) {
-                return new ResumeInput(file, null, "SLURM_RESUME_FILE " + file + " is larger than "
-                        + (MAX_RESUME_FILE >> 20) + " MiB: not read");
+                return new ResumeInput(
+                        file,
+                        null,
+                        "SLURM_RESUME_FILE " + file + " is larger than " + (MAX_RESUME_FILE >> 20) + " MiB: not read");
             }
             return new ResumeInput(file, new String(bytes, StandardCharsets.UTF_8), null);
         } catch (IOException | RuntimeException e) {
@@ -275,11 +310,12 @@ final class PowerCommandRunner {
             for (String node : nodes) {
                 ours.addAll(byNode.getOrDefault(node, List.of()));
             }
-            LOG.info("resume file {}: {} job(s) {} for nodes {}", resume.file(), ours.size(), ours,
-                    request.allNodes());
+            LOG.info("resume file {}: {} job(s) {} for nodes {}", resume.file(), ours.size(), ours, request.allNodes());
             return byNode;
         } catch (Exception e) {
-            LOG.warn("SLURM_RESUME_FILE {} is unusable ({}); going on from the hostlist alone", resume.file(),
+            LOG.warn(
+                    "SLURM_RESUME_FILE {} is unusable ({}); going on from the hostlist alone",
+                    resume.file(),
                     e.getMessage());
             return Map.of();
         }

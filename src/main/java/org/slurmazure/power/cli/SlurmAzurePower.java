@@ -9,26 +9,29 @@ import picocli.CommandLine.Command;
  * The root command. The whole command tree is declared here; each leaf is one class. {@link #main} is the only
  * place that ends the process ({@link ProcessExit}).
  */
-@Command(name = "slurm-azure-power",
+@Command(
+        name = "slurm-azure-power",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Slurm power saving for a pool of pre-created Azure VMs: resume, suspend and resume-fail.",
         subcommands = {
-                ConfigCommand.class, ResolveCommand.class,
-                ResumeCommand.class,
-                SuspendCommand.class,
-                ResumeFailCommand.class,
-                HostlistCommand.class,
-                TrainStartArchiveCommand.class,
-                CommandLine.HelpCommand.class,
+            ConfigCommand.class,
+            ResolveCommand.class,
+            ResumeCommand.class,
+            SuspendCommand.class,
+            ResumeFailCommand.class,
+            HostlistCommand.class,
+            TrainStartArchiveCommand.class,
+            CommandLine.HelpCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {
-                "  0  success",
-                "  1  the operation failed for some nodes (see the log)",
-                "  2  invalid input or usage",
-                "  3  configuration or credential error",
-                "  4  internal error"})
+            "  0  success",
+            "  1  the operation failed for some nodes (see the log)",
+            "  2  invalid input or usage",
+            "  3  configuration or credential error",
+            "  4  internal error"
+        })
 public final class SlurmAzurePower implements Runnable {
 
     @CommandLine.Spec
@@ -86,8 +89,14 @@ public final class SlurmAzurePower implements Runnable {
      */
     static long processStartNanos() {
         long now = System.nanoTime();
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> now - Math.max(0, java.time.Duration.between(start, java.time.Instant.now()).toNanos()))
+        return ProcessHandle.current()
+                .info()
+                .startInstant()
+                .map(start -> now
+                        - Math.max(
+                                0,
+                                java.time.Duration.between(start, java.time.Instant.now())
+                                        .toNanos()))
                 .orElse(now);
     }
 }

@@ -26,8 +26,14 @@ public class CloudException extends Exception {
      * @param message    one line, safe to log
      * @param retryAfter Azure's Retry-After, or null
      */
-    public CloudException(FailureClass failure, boolean retryable, int httpStatus, String errorCode, String message,
-                          Duration retryAfter, Throwable cause) {
+    public CloudException(
+            FailureClass failure,
+            boolean retryable,
+            int httpStatus,
+            String errorCode,
+            String message,
+            Duration retryAfter,
+            Throwable cause) {
         super(message, cause);
         this.failure = failure;
         this.retryable = retryable;

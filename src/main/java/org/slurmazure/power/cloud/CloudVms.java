@@ -1,9 +1,9 @@
 package org.slurmazure.power.cloud;
 
-import org.slurmazure.power.domain.VmRef;
-
 import java.util.Collection;
 import java.util.Map;
+
+import org.slurmazure.power.domain.VmRef;
 
 /**
  * The small slice of Azure the power programs need. One implementation talks to Azure Resource Manager

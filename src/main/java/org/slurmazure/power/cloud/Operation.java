@@ -17,9 +17,18 @@ public interface Operation {
      * {@code retryable} when issuing the same operation again may succeed (Azure's "please retry later" errors, an
      * operation preempted by another one).
      */
-    record Status(State state, FailureClass failure, boolean retryable, String errorCode, String errorMessage,
-                  Duration retryAfter) {
-        public enum State { IN_PROGRESS, SUCCEEDED, FAILED }
+    record Status(
+            State state,
+            FailureClass failure,
+            boolean retryable,
+            String errorCode,
+            String errorMessage,
+            Duration retryAfter) {
+        public enum State {
+            IN_PROGRESS,
+            SUCCEEDED,
+            FAILED
+        }
 
         public static Status inProgress(Duration retryAfter) {
             return new Status(State.IN_PROGRESS, null, false, null, null, retryAfter);

@@ -1,10 +1,10 @@
 package org.slurmazure.power.cloud;
 
-import org.slurmazure.power.domain.PowerState;
-import org.slurmazure.power.domain.VmRef;
-
 import java.util.List;
 import java.util.Map;
+
+import org.slurmazure.power.domain.PowerState;
+import org.slurmazure.power.domain.VmRef;
 
 /**
  * What one read of a VM with its instance view tells: power state, whether an operation is still changing it,
@@ -14,8 +14,14 @@ import java.util.Map;
  *                 accepted and the power state shown may still be the old one
  * @param vmSize   the VM size ({@code Standard_HB176rs_v4}), or null when not known
  */
-public record VmState(VmRef ref, String vmId, PowerState powerState, boolean updating, Map<String, String> tags,
-                      List<String> networkInterfaceIds, String vmSize) {
+public record VmState(
+        VmRef ref,
+        String vmId,
+        PowerState powerState,
+        boolean updating,
+        Map<String, String> tags,
+        List<String> networkInterfaceIds,
+        String vmSize) {
 
     public VmState {
         tags = Map.copyOf(tags);

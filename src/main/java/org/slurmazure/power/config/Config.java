@@ -17,8 +17,15 @@ import java.util.Objects;
  * @param log        the {@code log} section
  * @param stateDir   the directory for locks and small state
  */
-public record Config(Path source, AzureSettings azure, ClusterTag clusterTag, List<NodeGroup> nodeGroups,
-                     SlurmSettings slurm, Limits limits, LogSettings log, Path stateDir) {
+public record Config(
+        Path source,
+        AzureSettings azure,
+        ClusterTag clusterTag,
+        List<NodeGroup> nodeGroups,
+        SlurmSettings slurm,
+        Limits limits,
+        LogSettings log,
+        Path stateDir) {
 
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/slurm-azure-power");
 

@@ -27,8 +27,9 @@ final class ConfigKeys {
         m.put(ROOT, List.of("azure", "cluster", "nodeGroups", "slurm", "limits", "log", "stateDir"));
         m.put(AZURE, List.of("cloud", "endpoints", "subscriptionId", "credential", "caCertificates", "proxy"));
         m.put(ENDPOINTS, List.of("resourceManager", "authority", "audience"));
-        m.put(CREDENTIAL, List.of("type", "tenantId", "clientId", "certificateFile", "certificatePasswordFile",
-                "secretFile"));
+        m.put(
+                CREDENTIAL,
+                List.of("type", "tenantId", "clientId", "certificateFile", "certificatePasswordFile", "secretFile"));
         m.put(CLUSTER, List.of("tag"));
         m.put(TAG, List.of("name", "value"));
         m.put(NODE_GROUP, List.of("name", "nodes", "resourceGroup", "vmName", "subscriptionId"));
@@ -38,8 +39,7 @@ final class ConfigKeys {
         SECTIONS = Map.copyOf(m);
     }
 
-    private ConfigKeys() {
-    }
+    private ConfigKeys() {}
 
     static List<String> keys(String section) {
         List<String> keys = SECTIONS.get(section);

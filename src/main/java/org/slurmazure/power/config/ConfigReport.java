@@ -9,8 +9,8 @@ import java.util.Optional;
  * The outcome of checking a configuration file: the configuration when it has no errors, and every error and warning
  * found, each list in file order.
  */
-public record ConfigReport(Path file, Optional<Config> config, List<ConfigProblem> errors,
-                           List<ConfigProblem> warnings, Salvage salvage) {
+public record ConfigReport(
+        Path file, Optional<Config> config, List<ConfigProblem> errors, List<ConfigProblem> warnings, Salvage salvage) {
 
     public ConfigReport(Path file, Optional<Config> config, List<ConfigProblem> errors, List<ConfigProblem> warnings) {
         this(file, config, errors, warnings, Salvage.NONE);

@@ -48,8 +48,11 @@ final class ConfigValidator {
 
     private static final String CLOUDS = "AzureCloud, AzureChinaCloud, AzureUSGovernment or custom";
     private static final String CREDENTIAL_TYPES = "client-certificate, client-secret, managed-identity or azure-cli";
-    private static final List<String> CREDENTIAL_TYPE_LIST = List.of(Credential.ClientCertificate.TYPE,
-            Credential.ClientSecret.TYPE, Credential.ManagedIdentity.TYPE, Credential.AzureCli.TYPE);
+    private static final List<String> CREDENTIAL_TYPE_LIST = List.of(
+            Credential.ClientCertificate.TYPE,
+            Credential.ClientSecret.TYPE,
+            Credential.ManagedIdentity.TYPE,
+            Credential.AzureCli.TYPE);
     private static final String VM_NAME_RULES = "a valid Azure VM name: 1-64 letters, digits, '-', '_' or '.', "
             + "starting with a letter or digit and not ending with '.' or '-'";
 
@@ -64,8 +67,7 @@ final class ConfigValidator {
     }
 
     /** The configuration, or empty when any error was reported (now or before, e.g. by the YAML reader). */
-    static Optional<Config> validate(Path source, Optional<YamlNode> root, Diagnostics diagnostics,
-                                     FileChecks files) {
+    static Optional<Config> validate(Path source, Optional<YamlNode> root, Diagnostics diagnostics, FileChecks files) {
         return new ConfigValidator(source, diagnostics, files).validate(root);
     }
 
@@ -151,8 +153,8 @@ final class ConfigValidator {
     // ---------------------------------------------------------------------------------------------- the file
 
     private Optional<Config> validate(Optional<YamlNode> rootNode) {
-        String rootExpected = "a mapping with the sections azure, cluster and nodeGroups"
-                + " (see etc/azure-power.example.yaml)";
+        String rootExpected =
+                "a mapping with the sections azure, cluster and nodeGroups" + " (see etc/azure-power.example.yaml)";
         if (rootNode.isEmpty()) {
             if (!d.hasErrors()) {
                 d.error(null, "", "the file is empty, expected " + rootExpected);
@@ -183,14 +185,19 @@ final class ConfigValidator {
         LogSettings log = log(root);
         boolean logValid = d.errorCount() == before && log != null;
         Path stateDir = stateDir(root);
-        d.salvage(new Salvage(logValid ? Optional.of(log.file()) : Optional.empty(),
+        d.salvage(new Salvage(
+                logValid ? Optional.of(log.file()) : Optional.empty(),
                 slurmValid ? Optional.of(slurm.scontrol()) : Optional.empty()));
 
         if (d.hasErrors()) {
             return Optional.empty();
         }
-        AzureSettings azureSettings = new AzureSettings(azure.cloud, azure.endpoints,
-                Optional.ofNullable(azure.subscriptionId), azure.credential, Optional.ofNullable(azure.caCertificates),
+        AzureSettings azureSettings = new AzureSettings(
+                azure.cloud,
+                azure.endpoints,
+                Optional.ofNullable(azure.subscriptionId),
+                azure.credential,
+                Optional.ofNullable(azure.caCertificates),
                 Optional.ofNullable(azure.proxy));
         return Optional.of(new Config(source, azureSettings, tag, nodeGroups, slurm, limits, log, stateDir));
     }
@@ -213,15 +220,15 @@ final class ConfigValidator {
 
     private AzureDraft azure(Section root) {
         AzureDraft a = new AzureDraft();
-        Section azure = section(root, "azure", ConfigKeys.AZURE, true,
-                "a mapping with subscriptionId and credential");
+        Section azure = section(root, "azure", ConfigKeys.AZURE, true, "a mapping with subscriptionId and credential");
         a.present = azure.present();
         a.mark = azure.mark();
 
         Scalar cloudValue = scalar(azure, "cloud", false, "one of " + CLOUDS);
         boolean cloudKnown = true;
         if (cloudValue != null) {
-            Optional<AzureCloud> cloud = AzureCloud.fromConfigName(cloudValue.text().strip());
+            Optional<AzureCloud> cloud =
+                    AzureCloud.fromConfigName(cloudValue.text().strip());
             if (cloud.isPresent()) {
                 a.cloud = cloud.get();
             } else {
@@ -231,7 +238,9 @@ final class ConfigValidator {
                     names.add(c.configName());
                 }
                 String close = ConfigKeys.closest(cloudValue.text().strip(), names);
-                d.found(cloudValue, azure.key("cloud"),
+                d.found(
+                        cloudValue,
+                        azure.key("cloud"),
                         "one of " + CLOUDS + (close != null ? "; did you mean \"" + close + "\"?" : ""));
             }
         }
@@ -254,7 +263,10 @@ final class ConfigValidator {
         if (ca != null) {
             a.caCertificates = absolutePath(ca, azure.key("caCertificates"), "/etc/slurm/extra-ca.pem");
             if (a.caCertificates != null) {
-                checkReadableFile(a.caCertificates, azure.key("caCertificates"), ca.mark(),
+                checkReadableFile(
+                        a.caCertificates,
+                        azure.key("caCertificates"),
+                        ca.mark(),
                         "TLS connections that need these CA certificates will fail until it does");
             }
         }
@@ -272,8 +284,11 @@ final class ConfigValidator {
         if (a.cloud != AzureCloud.CUSTOM) {
             a.endpoints = a.cloud.knownEndpoints().orElseThrow();
             if (givenWithValue) {
-                d.error(given.keyMark(), azure.key("endpoints"), "found endpoints with cloud " + a.cloud.configName()
-                        + ", expected endpoints only with cloud: custom (the known clouds have fixed endpoints)");
+                d.error(
+                        given.keyMark(),
+                        azure.key("endpoints"),
+                        "found endpoints with cloud " + a.cloud.configName()
+                                + ", expected endpoints only with cloud: custom (the known clouds have fixed endpoints)");
             }
             return;
         }
@@ -314,8 +329,11 @@ final class ConfigValidator {
         String text = v.text().strip();
         try {
             URI uri = new URI(text);
-            if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawUserInfo() != null
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            if (!"https".equalsIgnoreCase(uri.getScheme())
+                    || uri.getHost() == null
+                    || uri.getRawUserInfo() != null
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
                 d.found(v, s.key(key), expected);
                 return null;
             }
@@ -336,17 +354,24 @@ final class ConfigValidator {
         try {
             URI uri = new URI(text);
             if (uri.getRawUserInfo() != null) {
-                d.found(v, key, "http://HOST:PORT without a user name or password"
-                        + " (proxy authentication is not supported)");
+                d.found(
+                        v,
+                        key,
+                        "http://HOST:PORT without a user name or password"
+                                + " (proxy authentication is not supported)");
                 return null;
             }
             if (!"http".equalsIgnoreCase(uri.getScheme())) {
                 d.found(v, key, expected + " (the proxy is reached over plain HTTP and tunnels TLS with CONNECT)");
                 return null;
             }
-            if (uri.getHost() == null || uri.getPort() < 1
-                    || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            if (uri.getHost() == null
+                    || uri.getPort() < 1
+                    || (uri.getRawPath() != null
+                            && !uri.getRawPath().isEmpty()
+                            && !uri.getRawPath().equals("/"))
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
                 d.found(v, key, expected + " (scheme, host and port only)");
                 return null;
             }
@@ -358,7 +383,11 @@ final class ConfigValidator {
     }
 
     private Credential credential(Section azure) {
-        Section c = section(azure, "credential", ConfigKeys.CREDENTIAL, true,
+        Section c = section(
+                azure,
+                "credential",
+                ConfigKeys.CREDENTIAL,
+                true,
                 "a mapping with type (" + CREDENTIAL_TYPES + ") and its settings");
         if (!c.present()) {
             return null;
@@ -370,7 +399,9 @@ final class ConfigValidator {
         String type = typeValue.text().strip();
         if (!CREDENTIAL_TYPE_LIST.contains(type)) {
             String close = ConfigKeys.closest(type, CREDENTIAL_TYPE_LIST);
-            d.found(typeValue, c.key("type"),
+            d.found(
+                    typeValue,
+                    c.key("type"),
                     "one of " + CREDENTIAL_TYPES + (close != null ? "; did you mean \"" + close + "\"?" : ""));
             return null;
         }
@@ -413,9 +444,12 @@ final class ConfigValidator {
                 notUsed(c, type, "certificatePasswordFile");
                 notUsed(c, type, "secretFile");
                 String tenant = tenant(c, false, tenantExpected);
-                d.warn(typeValue.mark(), c.key("type"), "azure-cli uses the Azure CLI login of the user running the"
-                        + " command: fine for an admin by hand, but the power programs run as SlurmUser from slurmctld;"
-                        + " use client-certificate (or managed-identity on an Azure VM) for them");
+                d.warn(
+                        typeValue.mark(),
+                        c.key("type"),
+                        "azure-cli uses the Azure CLI login of the user running the"
+                                + " command: fine for an admin by hand, but the power programs run as SlurmUser from slurmctld;"
+                                + " use client-certificate (or managed-identity on an Azure VM) for them");
                 return new Credential.AzureCli(Optional.ofNullable(tenant));
             }
         }
@@ -424,15 +458,18 @@ final class ConfigValidator {
     private void notUsed(Section c, String type, String key) {
         Entry e = c.entry(key);
         if (e != null) {
-            d.error(e.keyMark(), c.key(key), "not used with type " + type + "; expected only the keys of "
-                    + type + " (" + String.join(", ", credentialKeys(type)) + ")");
+            d.error(
+                    e.keyMark(),
+                    c.key(key),
+                    "not used with type " + type + "; expected only the keys of " + type + " ("
+                            + String.join(", ", credentialKeys(type)) + ")");
         }
     }
 
     private static List<String> credentialKeys(String type) {
         return switch (type) {
             case Credential.ClientCertificate.TYPE ->
-                    List.of("tenantId", "clientId", "certificateFile", "certificatePasswordFile");
+                List.of("tenantId", "clientId", "certificateFile", "certificatePasswordFile");
             case Credential.ClientSecret.TYPE -> List.of("tenantId", "clientId", "secretFile");
             case Credential.ManagedIdentity.TYPE -> List.of("clientId");
             default -> List.of("tenantId");
@@ -483,20 +520,39 @@ final class ConfigValidator {
     private void checkSecretFile(Path path, String key, Mark mark) {
         FileInfo info = files.inspect(path);
         switch (info.kind()) {
-            case MISSING -> d.warn(mark, key, "file " + path + " does not exist; the power programs cannot"
-                    + " authenticate to Azure until it does");
-            case INACCESSIBLE -> d.warn(mark, key, "cannot inspect " + path + " (" + info.error().orElse("?")
-                    + "); make sure SlurmUser can read it and that only its owner can (chmod 600)");
-            case DIRECTORY, OTHER -> d.error(mark, key, "found " + (info.kind() == FileInfo.Kind.DIRECTORY
-                    ? "a directory" : "a special file") + " at " + path + ", expected a regular file");
+            case MISSING ->
+                d.warn(
+                        mark,
+                        key,
+                        "file " + path + " does not exist; the power programs cannot"
+                                + " authenticate to Azure until it does");
+            case INACCESSIBLE ->
+                d.warn(
+                        mark,
+                        key,
+                        "cannot inspect " + path + " (" + info.error().orElse("?")
+                                + "); make sure SlurmUser can read it and that only its owner can (chmod 600)");
+            case DIRECTORY, OTHER ->
+                d.error(
+                        mark,
+                        key,
+                        "found " + (info.kind() == FileInfo.Kind.DIRECTORY ? "a directory" : "a special file") + " at "
+                                + path + ", expected a regular file");
             case FILE -> {
                 if (info.accessibleByGroupOrOthers()) {
-                    d.error(mark, key, "found mode " + info.octalMode().orElse("?") + " on " + path
-                            + " (group or others can access it), expected mode 0600 or 0400 (chmod 600 " + path + ")");
+                    d.error(
+                            mark,
+                            key,
+                            "found mode " + info.octalMode().orElse("?") + " on " + path
+                                    + " (group or others can access it), expected mode 0600 or 0400 (chmod 600 " + path
+                                    + ")");
                 }
                 if (!info.readable()) {
-                    d.warn(mark, key, "file " + path + " is not readable by the user running this check;"
-                            + " the power programs (SlurmUser) must be able to read it");
+                    d.warn(
+                            mark,
+                            key,
+                            "file " + path + " is not readable by the user running this check;"
+                                    + " the power programs (SlurmUser) must be able to read it");
                 } else if (info.size() == 0) {
                     d.warn(mark, key, "file " + path + " is empty");
                 }
@@ -509,14 +565,25 @@ final class ConfigValidator {
         FileInfo info = files.inspect(path);
         switch (info.kind()) {
             case MISSING -> d.warn(mark, key, "file " + path + " does not exist; " + consequence);
-            case INACCESSIBLE -> d.warn(mark, key, "cannot inspect " + path + " (" + info.error().orElse("?")
-                    + "); make sure SlurmUser can read it");
-            case DIRECTORY, OTHER -> d.error(mark, key, "found " + (info.kind() == FileInfo.Kind.DIRECTORY
-                    ? "a directory" : "a special file") + " at " + path + ", expected a regular file");
+            case INACCESSIBLE ->
+                d.warn(
+                        mark,
+                        key,
+                        "cannot inspect " + path + " (" + info.error().orElse("?")
+                                + "); make sure SlurmUser can read it");
+            case DIRECTORY, OTHER ->
+                d.error(
+                        mark,
+                        key,
+                        "found " + (info.kind() == FileInfo.Kind.DIRECTORY ? "a directory" : "a special file") + " at "
+                                + path + ", expected a regular file");
             case FILE -> {
                 if (!info.readable()) {
-                    d.warn(mark, key, "file " + path + " is not readable by the user running this check;"
-                            + " the power programs (SlurmUser) must be able to read it");
+                    d.warn(
+                            mark,
+                            key,
+                            "file " + path + " is not readable by the user running this check;"
+                                    + " the power programs (SlurmUser) must be able to read it");
                 }
             }
             default -> throw new IllegalStateException(info.kind().toString());
@@ -526,8 +593,10 @@ final class ConfigValidator {
     private Path absolutePath(Scalar v, String key, String example) {
         String text = v.text().strip();
         if (!text.startsWith("/") || text.indexOf('\0') >= 0) {
-            d.found(v, key, "an absolute path like " + example
-                    + " (the power programs run in slurmctld's working directory)");
+            d.found(
+                    v,
+                    key,
+                    "an absolute path like " + example + " (the power programs run in slurmctld's working directory)");
             return null;
         }
         try {
@@ -546,7 +615,11 @@ final class ConfigValidator {
         if (!cluster.present()) {
             return null;
         }
-        Section tag = section(cluster, "tag", ConfigKeys.TAG, true,
+        Section tag = section(
+                cluster,
+                "tag",
+                ConfigKeys.TAG,
+                true,
                 "a mapping with name and value, like { name: slurm-cluster, value: hpc1 }");
         if (!tag.present()) {
             return null;
@@ -556,8 +629,7 @@ final class ConfigValidator {
         String nameText = null;
         if (name != null) {
             nameText = name.text().strip();
-            if (nameText.isEmpty() || nameText.length() > 512
-                    || hasBadChar(nameText, ' ', TAG_NAME_FORBIDDEN)) {
+            if (nameText.isEmpty() || nameText.length() > 512 || hasBadChar(nameText, ' ', TAG_NAME_FORBIDDEN)) {
                 d.found(name, tag.key("name"), nameExpected);
                 nameText = null;
             }
@@ -657,8 +729,8 @@ final class ConfigValidator {
             g.nodeNames = expand(nodes, s.key("nodes"));
         }
 
-        String rgExpected = "a resource group name (1-90 letters, digits, '.', '_', '-', '(' or ')',"
-                + " not ending with '.')";
+        String rgExpected =
+                "a resource group name (1-90 letters, digits, '.', '_', '-', '(' or ')'," + " not ending with '.')";
         Scalar rg = scalar(s, "resourceGroup", true, rgExpected);
         if (rg != null) {
             String text = rg.text().strip();
@@ -703,7 +775,9 @@ final class ConfigValidator {
                         repeated.add(n);
                     }
                 }
-                d.warn(nodes.mark(), key,
+                d.warn(
+                        nodes.mark(),
+                        key,
                         "lists " + describeNodes(repeated) + " more than once; each node counts once");
             }
             return List.copyOf(unique);
@@ -718,10 +792,16 @@ final class ConfigValidator {
         String expected = "a VM name template like \"{node}\" or \"vm-{node}\" (letters, digits, '-', '_', '.'"
                 + " and the placeholder {node})";
         Entry e = s.entry("vmName");
-        if (e != null && e.value() instanceof MapNode m && m.entries().size() == 1
-                && m.entries().values().iterator().next().value() instanceof Scalar v && v.isNull()) {
-            d.error(e.value().mark(), key, "found a mapping, expected " + expected
-                    + "; put the template in quotes: vmName: \"{" + m.entries().keySet().iterator().next() + "}\"");
+        if (e != null
+                && e.value() instanceof MapNode m
+                && m.entries().size() == 1
+                && m.entries().values().iterator().next().value() instanceof Scalar v
+                && v.isNull()) {
+            d.error(
+                    e.value().mark(),
+                    key,
+                    "found a mapping, expected " + expected + "; put the template in quotes: vmName: \"{"
+                            + m.entries().keySet().iterator().next() + "}\"");
             return;
         }
         Scalar t = scalar(s, "vmName", false, expected);
@@ -781,8 +861,12 @@ final class ConfigValidator {
     }
 
     private static boolean isVmNameChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '_' || c == '.';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '_'
+                || c == '.';
     }
 
     /** Why this is not a valid Azure (Linux) VM name, or null when it is. */
@@ -813,8 +897,11 @@ final class ConfigValidator {
             GroupDraft other = byName.putIfAbsent(g.name, g);
             if (other != null) {
                 Mark at = g.nameMark != null ? g.nameMark : g.mark;
-                d.error(at, g.path + ".name", "found \"" + g.name + "\", which is already the name of "
-                        + other.path + (other.nameGiven ? "" : " (its default name)") + "; expected a unique name");
+                d.error(
+                        at,
+                        g.path + ".name",
+                        "found \"" + g.name + "\", which is already the name of " + other.path
+                                + (other.nameGiven ? "" : " (its default name)") + "; expected a unique name");
             }
         }
 
@@ -827,15 +914,24 @@ final class ConfigValidator {
             }
         }
         if (azure.present && !azure.subscriptionGiven && !without.isEmpty()) {
-            d.error(azure.subscriptionMark, "azure.subscriptionId",
+            d.error(
+                    azure.subscriptionMark,
+                    "azure.subscriptionId",
                     (azure.subscriptionEmpty ? "found no value, expected" : "missing; expected")
-                    + " a subscription GUID like " + GUID_EXAMPLE
-                    + " (required unless every node group sets its own subscriptionId; "
-                    + (without.size() == 1 ? without.get(0) + " does not)" : String.join(", ", without) + " do not)"));
+                            + " a subscription GUID like " + GUID_EXAMPLE
+                            + " (required unless every node group sets its own subscriptionId; "
+                            + (without.size() == 1
+                                    ? without.get(0) + " does not)"
+                                    : String.join(", ", without) + " do not)"));
         }
-        if (azure.present && azure.subscriptionGiven && azure.subscriptionId != null && without.isEmpty()
+        if (azure.present
+                && azure.subscriptionGiven
+                && azure.subscriptionId != null
+                && without.isEmpty()
                 && !groups.isEmpty()) {
-            d.warn(azure.subscriptionMark, "azure.subscriptionId",
+            d.warn(
+                    azure.subscriptionMark,
+                    "azure.subscriptionId",
                     "not used: every node group sets its own subscriptionId");
         }
 
@@ -867,10 +963,13 @@ final class ConfigValidator {
             }
             for (Map.Entry<GroupDraft, List<String>> e : shared.entrySet()) {
                 GroupDraft other = e.getKey();
-                d.error(g.nodesMark, g.path + ".nodes", describeNodes(e.getValue()) + " of group \"" + g.name
-                        + "\" " + (e.getValue().size() == 1 ? "is" : "are") + " also in group \"" + other.name
-                        + "\" (" + other.path + ", line " + other.nodesMark.line()
-                        + "); expected each node in one group only");
+                d.error(
+                        g.nodesMark,
+                        g.path + ".nodes",
+                        describeNodes(e.getValue()) + " of group \"" + g.name
+                                + "\" " + (e.getValue().size() == 1 ? "is" : "are") + " also in group \"" + other.name
+                                + "\" (" + other.path + ", line " + other.nodesMark.line()
+                                + "); expected each node in one group only");
             }
         }
     }
@@ -900,9 +999,12 @@ final class ConfigValidator {
             }
             if (bad > 0) {
                 String vm = g.template.replace(NodeGroup.NODE_PLACEHOLDER, badNode);
-                d.error(at, key, what + " gives " + Text.quote(vm) + " for node " + badNode
-                        + (bad > 1 ? " (and " + (bad - 1) + " more nodes)" : "") + ", where " + badReason
-                        + "; expected " + VM_NAME_RULES);
+                d.error(
+                        at,
+                        key,
+                        what + " gives " + Text.quote(vm) + " for node " + badNode
+                                + (bad > 1 ? " (and " + (bad - 1) + " more nodes)" : "") + ", where " + badReason
+                                + "; expected " + VM_NAME_RULES);
                 continue;
             }
             if (g.resourceGroup == null || g.subscriptionId == null) {
@@ -919,8 +1021,13 @@ final class ConfigValidator {
                 }
             }
             if (clash != null) {
-                d.error(at, key, what + ": " + clash + "; expected one VM per node"
-                        + (g.template.contains(NodeGroup.NODE_PLACEHOLDER) ? "" : " (use {node} in the template)"));
+                d.error(
+                        at,
+                        key,
+                        what + ": " + clash + "; expected one VM per node"
+                                + (g.template.contains(NodeGroup.NODE_PLACEHOLDER)
+                                        ? ""
+                                        : " (use {node} in the template)"));
             }
         }
     }
@@ -948,10 +1055,13 @@ final class ConfigValidator {
             String key = s.key("scontrol");
             Mark at = s.entry("scontrol") != null ? scontrolMark : null;
             switch (info.kind()) {
-                case MISSING -> d.warn(at, key, scontrol + " does not exist; the power programs cannot update"
-                        + " node states without it");
-                case DIRECTORY -> d.error(at, key,
-                        "found a directory at " + scontrol + ", expected the scontrol program");
+                case MISSING ->
+                    d.warn(
+                            at,
+                            key,
+                            scontrol + " does not exist; the power programs cannot update" + " node states without it");
+                case DIRECTORY ->
+                    d.error(at, key, "found a directory at " + scontrol + ", expected the scontrol program");
                 case FILE, OTHER -> {
                     if (!info.executable()) {
                         d.warn(at, key, scontrol + " is not executable by the user running this check");
@@ -983,7 +1093,11 @@ final class ConfigValidator {
     }
 
     private Limits limits(Section root) {
-        Section s = section(root, "limits", ConfigKeys.LIMITS, false,
+        Section s = section(
+                root,
+                "limits",
+                ConfigKeys.LIMITS,
+                false,
                 "a mapping with concurrency, resumeDeadline, suspendDeadline and requestTimeout");
         int concurrency = Limits.DEFAULT_CONCURRENCY;
         String concurrencyExpected = "a whole number from 1 to " + Limits.MAX_CONCURRENCY;
@@ -1005,7 +1119,9 @@ final class ConfigValidator {
         Duration request = duration(s, "requestTimeout", requestValue, Limits.DEFAULT_REQUEST_TIMEOUT);
 
         if (resume != null && resume.compareTo(SHORT_RESUME_DEADLINE) < 0) {
-            d.warn(resumeValue != null ? resumeValue.mark() : null, s.key("resumeDeadline"),
+            d.warn(
+                    resumeValue != null ? resumeValue.mark() : null,
+                    s.key("resumeDeadline"),
                     Durations.format(resume) + " is short: Azure VM starts often take 2-3 minutes;"
                             + " keep it well below Slurm's ResumeTimeout, e.g. 540s with ResumeTimeout=600");
         }
@@ -1020,8 +1136,11 @@ final class ConfigValidator {
 
     private void checkRequestTimeout(Section s, Duration request, Mark at, String deadlineKey, Duration deadline) {
         if (request != null && deadline != null && request.compareTo(deadline) >= 0) {
-            d.warn(at, s.key("requestTimeout"), Durations.format(request) + " is not shorter than " + deadlineKey
-                    + " (" + Durations.format(deadline) + "); one slow request could use up the whole deadline");
+            d.warn(
+                    at,
+                    s.key("requestTimeout"),
+                    Durations.format(request) + " is not shorter than " + deadlineKey + " ("
+                            + Durations.format(deadline) + "); one slow request could use up the whole deadline");
         }
     }
 
@@ -1032,8 +1151,12 @@ final class ConfigValidator {
         Optional<Duration> parsed = Durations.parse(v.text());
         if (parsed.isEmpty()) {
             boolean tooLong = v.text().strip().matches("[0-9]+(ms|s|m|h)?");
-            d.found(v, s.key(key), tooLong && !v.text().strip().matches("0+(ms|s|m|h)?")
-                    ? "a duration of at most " + Durations.format(Durations.MAX) : Durations.EXPECTED);
+            d.found(
+                    v,
+                    s.key(key),
+                    tooLong && !v.text().strip().matches("0+(ms|s|m|h)?")
+                            ? "a duration of at most " + Durations.format(Durations.MAX)
+                            : Durations.EXPECTED);
             return null;
         }
         return parsed.get();
@@ -1052,17 +1175,26 @@ final class ConfigValidator {
             if (info.kind() == FileInfo.Kind.DIRECTORY) {
                 d.error(at, s.key("file"), "found a directory at " + file + ", expected a log file path");
             } else if (info.kind() == FileInfo.Kind.FILE && !info.writable()) {
-                d.warn(at, s.key("file"), file + " is not writable by the user running this check; the power "
-                        + "programs log to syslog (tag slurm-azure-power) instead when SlurmUser cannot write it");
+                d.warn(
+                        at,
+                        s.key("file"),
+                        file + " is not writable by the user running this check; the power "
+                                + "programs log to syslog (tag slurm-azure-power) instead when SlurmUser cannot write it");
             } else if (info.kind() == FileInfo.Kind.MISSING && file.getParent() != null) {
                 FileInfo dir = files.inspect(file.getParent());
                 if (dir.kind() == FileInfo.Kind.MISSING) {
-                    d.warn(at, s.key("file"), "directory " + file.getParent() + " does not exist; create it,"
-                            + " writable by SlurmUser, or the power programs log to syslog instead");
+                    d.warn(
+                            at,
+                            s.key("file"),
+                            "directory " + file.getParent() + " does not exist; create it,"
+                                    + " writable by SlurmUser, or the power programs log to syslog instead");
                 } else if (dir.kind() == FileInfo.Kind.DIRECTORY && !dir.writable()) {
-                    d.warn(at, s.key("file"), "directory " + file.getParent() + " is not writable by the user "
-                            + "running this check; the power programs log to syslog (tag slurm-azure-power) instead"
-                            + " when SlurmUser cannot create " + file.getFileName());
+                    d.warn(
+                            at,
+                            s.key("file"),
+                            "directory " + file.getParent() + " is not writable by the user "
+                                    + "running this check; the power programs log to syslog (tag slurm-azure-power) instead"
+                                    + " when SlurmUser cannot create " + file.getFileName());
                 }
             }
         }
@@ -1093,8 +1225,10 @@ final class ConfigValidator {
             if (info.kind() == FileInfo.Kind.FILE || info.kind() == FileInfo.Kind.OTHER) {
                 d.error(at, "stateDir", "found a file at " + dir + ", expected a directory");
             } else if (info.kind() == FileInfo.Kind.MISSING) {
-                d.warn(at, "stateDir", "directory " + dir + " does not exist; create it, owned by SlurmUser"
-                        + " (mode 0700)");
+                d.warn(
+                        at,
+                        "stateDir",
+                        "directory " + dir + " does not exist; create it, owned by SlurmUser" + " (mode 0700)");
             }
         }
         return dir;

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.slurmazure.power.config.ConfigProblem.Severity;
-import org.slurmazure.power.text.Secrets;
 import org.slurmazure.power.config.YamlNode.Mark;
+import org.slurmazure.power.text.Secrets;
 
 /** Collects the errors and warnings of one load. */
 final class Diagnostics {

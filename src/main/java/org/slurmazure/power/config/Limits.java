@@ -25,7 +25,7 @@ public record Limits(int concurrency, Duration resumeDeadline, Duration suspendD
     }
 
     public static Limits defaults() {
-        return new Limits(DEFAULT_CONCURRENCY, DEFAULT_RESUME_DEADLINE, DEFAULT_SUSPEND_DEADLINE,
-                DEFAULT_REQUEST_TIMEOUT);
+        return new Limits(
+                DEFAULT_CONCURRENCY, DEFAULT_RESUME_DEADLINE, DEFAULT_SUSPEND_DEADLINE, DEFAULT_REQUEST_TIMEOUT);
     }
 }

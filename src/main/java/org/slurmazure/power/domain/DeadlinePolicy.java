@@ -14,18 +14,16 @@ public final class DeadlinePolicy {
     static final Duration MIN_MARGIN = Duration.ofSeconds(5);
 
     /** The run's limit, and why it is shorter than configured (null when the configured one stands). */
-    public record Decision(Duration limit, String why) {
-    }
+    public record Decision(Duration limit, String why) {}
 
-    private DeadlinePolicy() {
-    }
+    private DeadlinePolicy() {}
 
     /**
      * @param killTimer     when slurmscriptd kills the program (23.02+), if known
      * @param resumeTimeout the shortest ResumeTimeout of the nodes' partitions, if known
      */
-    public static Decision decide(PowerMode mode, Duration configured, Optional<Duration> killTimer,
-                                  Optional<Duration> resumeTimeout) {
+    public static Decision decide(
+            PowerMode mode, Duration configured, Optional<Duration> killTimer, Optional<Duration> resumeTimeout) {
         Duration limit = configured;
         String why = null;
         if (mode == PowerMode.RESUME && resumeTimeout.isPresent()) {

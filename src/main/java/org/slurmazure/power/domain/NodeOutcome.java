@@ -3,7 +3,6 @@ package org.slurmazure.power.domain;
 import java.time.Duration;
 import java.util.List;
 
-
 /**
  * What happened to one node: one line in power_save.log and, for failures, the Slurm reason
  * {@code azure: <class>: <detail>}.
@@ -18,8 +17,16 @@ import java.util.List;
  * @param duration    time from the start of the run to this outcome
  * @param jobIds      the Slurm jobs waiting for this node (resume), possibly empty
  */
-public record NodeOutcome(String node, VmRef vm, PowerState before, String action, FailureClass failure,
-                          String detail, String privateIp, Duration duration, List<Long> jobIds) {
+public record NodeOutcome(
+        String node,
+        VmRef vm,
+        PowerState before,
+        String action,
+        FailureClass failure,
+        String detail,
+        String privateIp,
+        Duration duration,
+        List<Long> jobIds) {
 
     public NodeOutcome {
         jobIds = jobIds == null ? List.of() : List.copyOf(jobIds);

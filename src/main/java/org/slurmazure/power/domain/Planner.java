@@ -1,6 +1,5 @@
 package org.slurmazure.power.domain;
 
-
 /** Decides what to do with a VM given what the program is for and the VM's power state. Pure. */
 public final class Planner {
 
@@ -16,8 +15,7 @@ public final class Planner {
         WAIT
     }
 
-    private Planner() {
-    }
+    private Planner() {}
 
     /**
      * @param updating Azure reports an operation still changing the VM ({@code ProvisioningState/updating}): the

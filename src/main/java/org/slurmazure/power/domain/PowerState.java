@@ -4,7 +4,13 @@ import java.util.Locale;
 
 /** A VM's power state, from the {@code PowerState/...} status of its instance view. */
 public enum PowerState {
-    STARTING, RUNNING, STOPPING, STOPPED, DEALLOCATING, DEALLOCATED, UNKNOWN;
+    STARTING,
+    RUNNING,
+    STOPPING,
+    STOPPED,
+    DEALLOCATING,
+    DEALLOCATED,
+    UNKNOWN;
 
     /** Parses a status code such as {@code PowerState/running}; anything else is UNKNOWN. */
     public static PowerState fromStatusCode(String code) {

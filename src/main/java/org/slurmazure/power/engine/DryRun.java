@@ -34,7 +34,8 @@ public final class DryRun {
      */
     public int print(List<String> nodes, boolean offline) throws PowerRun.CloudSetupException {
         Resolution resolution = new NodeResolver(config).resolve(nodes);
-        CloudVms cloud = offline || resolution.targets().isEmpty() ? null
+        CloudVms cloud = offline || resolution.targets().isEmpty()
+                ? null
                 : cloudFactory.create(config.limits().requestTimeout().multipliedBy(2));
         out.printf("%-16s %-24s %-24s %-14s %s%n", "NODE", "VM", "RESOURCE GROUP", "POWER STATE", "ACTION");
         boolean problems = false;
@@ -47,8 +48,10 @@ public final class DryRun {
                 try {
                     VmState s = cloud.get(vmRef(t));
                     state = s.powerState().label() + (s.updating() ? " (updating)" : "");
-                    if (!s.hasTag(config.clusterTag().name(), config.clusterTag().value())) {
-                        action = "refuse: not tagged " + config.clusterTag().name() + "=" + config.clusterTag().value();
+                    if (!s.hasTag(
+                            config.clusterTag().name(), config.clusterTag().value())) {
+                        action = "refuse: not tagged " + config.clusterTag().name() + "="
+                                + config.clusterTag().value();
                         problems = true;
                     } else {
                         action = describe(Planner.next(mode, s.powerState(), s.updating()));

@@ -9,14 +9,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.Operation;
-import org.slurmazure.power.domain.PowerState;
 import org.slurmazure.power.cloud.VmState;
 import org.slurmazure.power.domain.FailureClass;
 import org.slurmazure.power.domain.NodeOutcome;
 import org.slurmazure.power.domain.Planner;
 import org.slurmazure.power.domain.PowerMode;
+import org.slurmazure.power.domain.PowerState;
 
 /**
  * The state machine of one node: lock, read, write, poll, address. Its steps never run concurrently: each
@@ -151,14 +152,20 @@ final class NodeRun {
             before = state.powerState();
         }
         if (!state.hasTag(engine.settings.tagName(), engine.settings.tagValue())) {
-            fail(FailureClass.NOT_TAGGED, "VM lacks tag " + engine.settings.tagName() + "="
-                    + engine.settings.tagValue() + ": refused, not touched");
+            fail(
+                    FailureClass.NOT_TAGGED,
+                    "VM lacks tag " + engine.settings.tagName() + "=" + engine.settings.tagValue()
+                            + ": refused, not touched");
             return;
         }
         switch (Planner.next(engine.settings.mode(), state.powerState(), state.updating())) {
             case NOTHING -> reachedGoal();
-            case WAIT -> later(Duration.ofSeconds(2), this::read, FailureClass.TIMEOUT,
-                    "VM stayed " + state.powerState().label() + (state.updating() ? " (updating)" : ""));
+            case WAIT ->
+                later(
+                        Duration.ofSeconds(2),
+                        this::read,
+                        FailureClass.TIMEOUT,
+                        "VM stayed " + state.powerState().label() + (state.updating() ? " (updating)" : ""));
             case START -> write(true);
             case DEALLOCATE -> write(false);
             default -> throw new IllegalStateException();
@@ -185,8 +192,7 @@ final class NodeRun {
         }
         attempts = 0;
         // Azure's Retry-After says when to look first; without one, firstPollDelay.
-        Duration first = op.suggestedPollDelay() != null ? op.suggestedPollDelay()
-                : engine.settings.firstPollDelay();
+        Duration first = op.suggestedPollDelay() != null ? op.suggestedPollDelay() : engine.settings.firstPollDelay();
         Runnable awaitOperation = () -> {
             doing = action + " accepted, waiting for it to finish";
             engine.schedule(this, first, () -> poll(op));
@@ -214,8 +220,10 @@ final class NodeRun {
             case IN_PROGRESS -> {
                 polls++;
                 double backoff = engine.settings.firstPollDelay().toMillis() * Math.pow(1.5, polls);
-                Duration next = max(Duration.ofMillis((long) Math.min(backoff,
-                        engine.settings.maxPollDelay().toMillis())), status.retryAfter());
+                Duration next = max(
+                        Duration.ofMillis((long)
+                                Math.min(backoff, engine.settings.maxPollDelay().toMillis())),
+                        status.retryAfter());
                 later(next, () -> poll(op), FailureClass.TIMEOUT, action + " did not finish");
             }
             default -> throw new IllegalStateException();
@@ -258,17 +266,30 @@ final class NodeRun {
             address(this::reachedGoal);
             return;
         }
-        finish(new NodeOutcome(target.node(), target.vm(), before, action, null,
-                writeAccepted ? Planner.goal(mode).label() : "already " + Planner.goal(mode).label(),
-                privateIp, elapsed(), target.jobIds()));
+        finish(new NodeOutcome(
+                target.node(),
+                target.vm(),
+                before,
+                action,
+                null,
+                writeAccepted
+                        ? Planner.goal(mode).label()
+                        : "already " + Planner.goal(mode).label(),
+                privateIp,
+                elapsed(),
+                target.jobIds()));
     }
 
     void operationFailed(Operation.Status status) {
         if (status.retryable()) {
-            LOG.info("node {}: {} of VM {} failed ({}); trying again", target.node(), action, target.vm(),
+            LOG.info(
+                    "node {}: {} of VM {} failed ({}); trying again",
+                    target.node(),
+                    action,
+                    target.vm(),
                     status.describe());
-            lastError = new CloudException(status.failure(), true, 0, status.errorCode(), status.describe(), null,
-                    null);
+            lastError =
+                    new CloudException(status.failure(), true, 0, status.errorCode(), status.describe(), null, null);
             later(backoff(), this::read, status.failure(), action + " failed: " + status.describe());
             return;
         }
@@ -302,29 +323,41 @@ final class NodeRun {
     private void requestDeallocation(String why) {
         try {
             engine.cloud.beginDeallocate(target.vm());
-            LOG.warn("node={} vm={}: {}: deallocation of VM {} requested", target.node(), target.vm(), why,
+            LOG.warn(
+                    "node={} vm={}: {}: deallocation of VM {} requested",
+                    target.node(),
+                    target.vm(),
+                    why,
                     target.vm().resourceId());
         } catch (CloudException e) {
-            LOG.error("node={} vm={}: {}, and the deallocation of VM {} (id {}) failed: {}: the VM may be "
-                    + "running; ResumeFailProgram deallocates it after ResumeTimeout", target.node(), target.vm(),
-                    why, target.vm().resourceId(), vmId, e.describe());
+            LOG.error(
+                    "node={} vm={}: {}, and the deallocation of VM {} (id {}) failed: {}: the VM may be "
+                            + "running; ResumeFailProgram deallocates it after ResumeTimeout",
+                    target.node(),
+                    target.vm(),
+                    why,
+                    target.vm().resourceId(),
+                    vmId,
+                    e.describe());
         }
     }
 
     void fail(FailureClass cls, String detail) {
-        finish(new NodeOutcome(target.node(), target.vm(), before, action, cls, detail, privateIp, elapsed(),
-                target.jobIds()));
+        finish(new NodeOutcome(
+                target.node(), target.vm(), before, action, cls, detail, privateIp, elapsed(), target.jobIds()));
     }
 
     NodeOutcome timeoutOutcome() {
         CloudException e = lastError;
-        FailureClass cls = e != null && e.failure() == FailureClass.THROTTLED ? FailureClass.THROTTLED
-                : FailureClass.TIMEOUT;
-        String detail = (writeAccepted ? action + " did not finish" : writeSent ? action + " requested, no answer"
-                : "no answer") + " within the deadline of " + engine.deadlineText()
+        FailureClass cls =
+                e != null && e.failure() == FailureClass.THROTTLED ? FailureClass.THROTTLED : FailureClass.TIMEOUT;
+        String detail = (writeAccepted
+                        ? action + " did not finish"
+                        : writeSent ? action + " requested, no answer" : "no answer")
+                + " within the deadline of " + engine.deadlineText()
                 + (e != null ? " (last error: " + e.describe() + ")" : "");
-        return new NodeOutcome(target.node(), target.vm(), before, action, cls, detail, privateIp, elapsed(),
-                target.jobIds());
+        return new NodeOutcome(
+                target.node(), target.vm(), before, action, cls, detail, privateIp, elapsed(), target.jobIds());
     }
 
     /** Records the outcome once and tells the listener; later attempts (a step racing the deadline) are ignored. */
@@ -364,7 +397,8 @@ final class NodeRun {
             // Throttling: Azure's Retry-After (the throttle gate holds every request of the class meanwhile);
             // anything else backs off exponentially.
             Duration wait = e.failure() == FailureClass.THROTTLED
-                    ? max(Duration.ofSeconds(1), e.retryAfter()) : max(backoff(), e.retryAfter());
+                    ? max(Duration.ofSeconds(1), e.retryAfter())
+                    : max(backoff(), e.retryAfter());
             LOG.debug("node {}: {}, retrying in {} ms", target.node(), e.describe(), wait.toMillis());
             later(wait, again, e.failure(), e.describe());
             return;

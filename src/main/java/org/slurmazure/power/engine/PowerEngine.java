@@ -15,13 +15,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.CloudVms;
-import org.slurmazure.power.domain.VmRef;
 import org.slurmazure.power.cloud.VmState;
 import org.slurmazure.power.domain.NodeOutcome;
 import org.slurmazure.power.domain.PowerMode;
 import org.slurmazure.power.domain.TimeBudget;
+import org.slurmazure.power.domain.VmRef;
 
 /**
  * Drives every node of one invocation to its goal (running, or deallocated) in parallel, within a
@@ -42,21 +43,18 @@ public final class PowerEngine {
     static final int BULK_READ_THRESHOLD = 20;
 
     /** One node to act on. */
-    public record Target(String node, VmRef vm, List<Long> jobIds) {
-    }
+    public record Target(String node, VmRef vm, List<Long> jobIds) {}
 
     /** Told of each outcome, and on resume of each VM's address as soon as it is known; called from workers. */
     public interface Listener {
         void outcome(NodeOutcome outcome);
 
         /** The VM's private IP, known before its start finishes, so Slurm can have it before the node boots. */
-        default void address(String node, String privateIp) {
-        }
+        default void address(String node, String privateIp) {}
     }
 
     /** A node without an outcome yet, and what was under way for it (for a log line when the process is killed). */
-    public record Unfinished(String node, VmRef vm, String doing) {
-    }
+    public record Unfinished(String node, VmRef vm, String doing) {}
 
     /**
      * @param mode           resume, suspend or resume-fail
@@ -67,9 +65,14 @@ public final class PowerEngine {
      * @param firstPollDelay first poll of an accepted operation; later polls back off to {@code maxPollDelay}
      * @param maxPollDelay   longest wait between two polls (Azure's Retry-After may ask for more)
      */
-    public record Settings(PowerMode mode, String tagName, String tagValue, boolean readAddress, int workers,
-                           Duration firstPollDelay, Duration maxPollDelay) {
-    }
+    public record Settings(
+            PowerMode mode,
+            String tagName,
+            String tagValue,
+            boolean readAddress,
+            int workers,
+            Duration firstPollDelay,
+            Duration maxPollDelay) {}
 
     final CloudVms cloud;
     final NodeLocks locks;
@@ -106,8 +109,8 @@ public final class PowerEngine {
             }
         }
         started = true;
-        pool = new ScheduledThreadPoolExecutor(Math.max(1, Math.min(settings.workers(), targets.size())),
-                daemonThreads());
+        pool = new ScheduledThreadPoolExecutor(
+                Math.max(1, Math.min(settings.workers(), targets.size())), daemonThreads());
         pool.setRemoveOnCancelPolicy(true);
         try {
             if (targets.size() >= BULK_READ_THRESHOLD) {
@@ -150,8 +153,12 @@ public final class PowerEngine {
             if (settings.readAddress()) {
                 prefetchedIps = cloud.privateIps(vms);
             }
-            LOG.info("read {} of {} VMs and {} addresses with list calls in {} ms", prefetched.size(), targets.size(),
-                    prefetchedIps.size(), Duration.ofNanos(System.nanoTime() - t0).toMillis());
+            LOG.info(
+                    "read {} of {} VMs and {} addresses with list calls in {} ms",
+                    prefetched.size(),
+                    targets.size(),
+                    prefetchedIps.size(),
+                    Duration.ofNanos(System.nanoTime() - t0).toMillis());
         } catch (CloudException e) {
             LOG.info("list calls failed ({}); reading the VMs one by one", e.describe());
         }
@@ -176,8 +183,8 @@ public final class PowerEngine {
             return;
         }
         // Threads of its own: the workers may all be blocked in requests that have not been answered.
-        ExecutorService cleaners = Executors.newFixedThreadPool(Math.min(settings.workers(), started.size()),
-                daemonThreads());
+        ExecutorService cleaners =
+                Executors.newFixedThreadPool(Math.min(settings.workers(), started.size()), daemonThreads());
         CountDownLatch cleaned = new CountDownLatch(started.size());
         for (NodeRun r : started) {
             cleaners.execute(() -> {
@@ -190,8 +197,9 @@ public final class PowerEngine {
         }
         cleaners.shutdown();
         if (!cleaned.await(TimeBudget.until(budget.cleanUpEnd()).toNanos(), TimeUnit.NANOSECONDS)) {
-            LOG.error("the clean-up of unfinished starts did not finish before the deadline: {} deallocation "
-                    + "request(s) unanswered; ResumeFailProgram deallocates those VMs after ResumeTimeout",
+            LOG.error(
+                    "the clean-up of unfinished starts did not finish before the deadline: {} deallocation "
+                            + "request(s) unanswered; ResumeFailProgram deallocates those VMs after ResumeTimeout",
                     cleaned.getCount());
         }
     }
@@ -207,10 +215,14 @@ public final class PowerEngine {
         pool.awaitTermination(TimeBudget.until(budget.cleanUpEnd()).toNanos(), TimeUnit.NANOSECONDS);
         for (NodeRun r : runs) {
             if (r.isBusy()) {
-                LOG.error("node={} vm={}: a request to Azure ({}) was still unanswered when the run ended: {}",
-                        r.target.node(), r.target.vm(), r.doing(), settings.mode() == PowerMode.RESUME
+                LOG.error(
+                        "node={} vm={}: a request to Azure ({}) was still unanswered when the run ended: {}",
+                        r.target.node(),
+                        r.target.vm(),
+                        r.doing(),
+                        settings.mode() == PowerMode.RESUME
                                 ? "the VM may still start; the node is marked down, and ResumeFailProgram "
-                                + "deallocates it after ResumeTimeout"
+                                        + "deallocates it after ResumeTimeout"
                                 : "the VM may still be running");
             }
             r.releaseLockIfIdle();

@@ -1,7 +1,5 @@
 package org.slurmazure.power.engine;
 
-import org.slurmazure.power.slurm.SlurmReporter;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -19,10 +17,8 @@ import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slurmazure.power.cloud.CloudException;
+
 import org.slurmazure.power.cloud.CloudVms;
-import org.slurmazure.power.domain.VmRef;
-import org.slurmazure.power.cloud.VmState;
 import org.slurmazure.power.config.Config;
 import org.slurmazure.power.domain.DeadlinePolicy;
 import org.slurmazure.power.domain.FailureClass;
@@ -30,12 +26,14 @@ import org.slurmazure.power.domain.NodeOutcome;
 import org.slurmazure.power.domain.Planner;
 import org.slurmazure.power.domain.PowerMode;
 import org.slurmazure.power.domain.TimeBudget;
+import org.slurmazure.power.domain.VmRef;
 import org.slurmazure.power.resolve.NodeResolver;
 import org.slurmazure.power.resolve.Resolution;
 import org.slurmazure.power.resolve.VmTarget;
 import org.slurmazure.power.slurm.SlurmControl;
 import org.slurmazure.power.slurm.SlurmException;
 import org.slurmazure.power.slurm.SlurmLimits;
+import org.slurmazure.power.slurm.SlurmReporter;
 
 /**
  * One invocation of resume, suspend or resume-fail, from the expanded node list to the summary line: check that
@@ -106,8 +104,13 @@ public final class PowerRun {
     /**
      * @param startNanos when the process started ({@link System#nanoTime()} scale): the deadline counts from there
      */
-    public PowerRun(PowerMode mode, Config config, CloudFactory cloudFactory, SlurmControl slurm, PrintWriter out,
-                    long startNanos) {
+    public PowerRun(
+            PowerMode mode,
+            Config config,
+            CloudFactory cloudFactory,
+            SlurmControl slurm,
+            PrintWriter out,
+            long startNanos) {
         this.mode = mode;
         this.config = config;
         this.cloudFactory = cloudFactory;
@@ -136,21 +139,36 @@ public final class PowerRun {
             if (mode == PowerMode.RESUME) {
                 // A VM started now would run while Slurm cannot be told its address, nor that it failed.
                 LOG.error("{}: cannot tell Slurm anything: {}; nothing started", mode.command(), e.getMessage());
-                return finish(failEach(nodes, jobIds, resolution, FailureClass.CONFIG, e.getMessage()
-                        + "; nothing started", byNode), 0, true, null, budget);
+                return finish(
+                        failEach(
+                                nodes,
+                                jobIds,
+                                resolution,
+                                FailureClass.CONFIG,
+                                e.getMessage() + "; nothing started",
+                                byNode),
+                        0,
+                        true,
+                        null,
+                        budget);
             }
-            LOG.error("{}: cannot tell Slurm anything: {}; deallocating all the same (a deallocated VM costs "
-                    + "nothing), but failures cannot be reported to Slurm", mode.command(), e.getMessage());
+            LOG.error(
+                    "{}: cannot tell Slurm anything: {}; deallocating all the same (a deallocated VM costs "
+                            + "nothing), but failures cannot be reported to Slurm",
+                    mode.command(),
+                    e.getMessage());
         }
 
         long limitsEnd = budget.workEnd();
-        CompletableFuture<SlurmLimits> limits = CompletableFuture.supplyAsync(() -> {
-            try {
-                return slurm.until(limitsEnd).limits();
-            } catch (SlurmException e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-        }, PowerRun::daemon);
+        CompletableFuture<SlurmLimits> limits = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return slurm.until(limitsEnd).limits();
+                    } catch (SlurmException e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                },
+                PowerRun::daemon);
 
         NodeLocks locks = null;
         String setupProblem = null;
@@ -159,8 +177,7 @@ public final class PowerRun {
             try {
                 locks = new NodeLocks(config.stateDir());
             } catch (IOException e) {
-                setupProblem = "cannot use the state directory " + config.stateDir() + " (stateDir): "
-                        + e.getMessage();
+                setupProblem = "cannot use the state directory " + config.stateDir() + " (stateDir): " + e.getMessage();
                 setupClass = FailureClass.LOCKED;
             }
         }
@@ -187,8 +204,16 @@ public final class PowerRun {
         reporter.knowVms(vmByNode);
         try {
             for (String node : resolution.unmatched()) {
-                NodeOutcome o = new NodeOutcome(node, null, null, "none", FailureClass.NO_GROUP,
-                        "node is in no node group of " + config.source(), null, Duration.ZERO, jobIds.get(node));
+                NodeOutcome o = new NodeOutcome(
+                        node,
+                        null,
+                        null,
+                        "none",
+                        FailureClass.NO_GROUP,
+                        "node is in no node group of " + config.source(),
+                        null,
+                        Duration.ZERO,
+                        jobIds.get(node));
                 record(o, reporter);
                 byNode.put(node, o);
             }
@@ -196,8 +221,8 @@ public final class PowerRun {
                 setupFailed = true;
                 LOG.error("{}; nothing done", setupProblem);
                 for (PowerEngine.Target t : targets) {
-                    NodeOutcome o = new NodeOutcome(t.node(), t.vm(), null, "none", setupClass, setupProblem, null,
-                            Duration.ZERO, t.jobIds());
+                    NodeOutcome o = new NodeOutcome(
+                            t.node(), t.vm(), null, "none", setupClass, setupProblem, null, Duration.ZERO, t.jobIds());
                     record(o, reporter);
                     byNode.put(t.node(), o);
                 }
@@ -238,14 +263,18 @@ public final class PowerRun {
         List<PowerEngine.Unfinished> all = new ArrayList<>();
         NodeResolver resolver = new NodeResolver(config);
         for (String node : nodesOfRun) {
-            all.add(new PowerEngine.Unfinished(node, resolver.target(node).map(PowerRun::vmRef).orElse(null),
+            all.add(new PowerEngine.Unfinished(
+                    node,
+                    resolver.target(node).map(PowerRun::vmRef).orElse(null),
                     "setting up (Azure not reached yet)"));
         }
         return all;
     }
 
     private Duration configuredDeadline() {
-        return mode == PowerMode.RESUME ? config.limits().resumeDeadline() : config.limits().suspendDeadline();
+        return mode == PowerMode.RESUME
+                ? config.limits().resumeDeadline()
+                : config.limits().suspendDeadline();
     }
 
     /** The token request's limit: twice the request timeout, but never past the work end. */
@@ -262,26 +291,37 @@ public final class PowerRun {
         try {
             limits = pending.get(LIMITS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.warn("scontrol show config did not answer within {} s: going on with limits.{}Deadline = {} s",
-                    LIMITS_GRACE.toSeconds(), mode == PowerMode.RESUME ? "resume" : "suspend",
+            LOG.warn(
+                    "scontrol show config did not answer within {} s: going on with limits.{}Deadline = {} s",
+                    LIMITS_GRACE.toSeconds(),
+                    mode == PowerMode.RESUME ? "resume" : "suspend",
                     budget.total().toSeconds());
             return budget;
         } catch (ExecutionException e) {
-            LOG.warn("cannot read Slurm's time limits ({}): going on with the configured deadline of {} s",
-                    e.getCause().getMessage(), budget.total().toSeconds());
+            LOG.warn(
+                    "cannot read Slurm's time limits ({}): going on with the configured deadline of {} s",
+                    e.getCause().getMessage(),
+                    budget.total().toSeconds());
             return budget;
         }
         Optional<Duration> kill = limits.killTimer();
-        DeadlinePolicy.Decision d = DeadlinePolicy.decide(mode, budget.total(), kill,
-                limits.shortestResumeTimeout());
-        LOG.debug("Slurm {}: ResumeTimeout {}, SuspendTimeout {}, kill timer {}", limits.version(),
-                limits.resumeTimeout(), limits.suspendTimeout(), kill.map(Duration::toSeconds).orElse(null));
+        DeadlinePolicy.Decision d = DeadlinePolicy.decide(mode, budget.total(), kill, limits.shortestResumeTimeout());
+        LOG.debug(
+                "Slurm {}: ResumeTimeout {}, SuspendTimeout {}, kill timer {}",
+                limits.version(),
+                limits.resumeTimeout(),
+                limits.suspendTimeout(),
+                kill.map(Duration::toSeconds).orElse(null));
         if (d.why() == null) {
             return budget;
         }
-        LOG.warn("limits.{}Deadline ({} s) does not fit in Slurm's limits ({}): this run ends within {} s "
-                        + "(run 'slurm-azure-power config check')", mode == PowerMode.RESUME ? "resume" : "suspend",
-                budget.total().toSeconds(), d.why(), d.limit().toSeconds());
+        LOG.warn(
+                "limits.{}Deadline ({} s) does not fit in Slurm's limits ({}): this run ends within {} s "
+                        + "(run 'slurm-azure-power config check')",
+                mode == PowerMode.RESUME ? "resume" : "suspend",
+                budget.total().toSeconds(),
+                d.why(),
+                d.limit().toSeconds());
         return budget.cappedAt(d.limit());
     }
 
@@ -305,8 +345,8 @@ public final class PowerRun {
         return null;
     }
 
-    private Result finish(Map<String, NodeOutcome> byNode, int notTold, boolean setupFailed, CloudVms cloud,
-                          TimeBudget budget) {
+    private Result finish(
+            Map<String, NodeOutcome> byNode, int notTold, boolean setupFailed, CloudVms cloud, TimeBudget budget) {
         List<NodeOutcome> outcomes = new ArrayList<>();
         for (String node : nodesOfRun) {
             NodeOutcome o = byNode.get(node);
@@ -315,16 +355,22 @@ public final class PowerRun {
             }
         }
         Result result = new Result(outcomes, notTold, setupFailed);
-        summary(result, Duration.ofNanos(System.nanoTime() - budget.startNanos()),
+        summary(
+                result,
+                Duration.ofNanos(System.nanoTime() - budget.startNanos()),
                 cloud == null ? null : cloud.requestCounts());
         over = true;
         return result;
     }
 
     /** Fails every node for one reason that concerns them all, without telling Slurm (it cannot be told). */
-    private Map<String, NodeOutcome> failEach(List<String> nodes, Map<String, List<Long>> jobIds,
-                                              Resolution resolution, FailureClass cls, String why,
-                                              Map<String, NodeOutcome> byNode) {
+    private Map<String, NodeOutcome> failEach(
+            List<String> nodes,
+            Map<String, List<Long>> jobIds,
+            Resolution resolution,
+            FailureClass cls,
+            String why,
+            Map<String, NodeOutcome> byNode) {
         NodeResolver resolver = new NodeResolver(config);
         for (String node : new LinkedHashSet<>(nodes)) {
             VmRef vm = resolver.target(node).map(PowerRun::vmRef).orElse(null);
@@ -336,9 +382,14 @@ public final class PowerRun {
     }
 
     private PowerEngine.Settings engineSettings() {
-        return new PowerEngine.Settings(mode, config.clusterTag().name(), config.clusterTag().value(),
-                mode == PowerMode.RESUME && config.slurm().setNodeAddr(), config.limits().concurrency(),
-                Duration.ofSeconds(1), Duration.ofSeconds(10));
+        return new PowerEngine.Settings(
+                mode,
+                config.clusterTag().name(),
+                config.clusterTag().value(),
+                mode == PowerMode.RESUME && config.slurm().setNodeAddr(),
+                config.limits().concurrency(),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(10));
     }
 
     private static VmRef vmRef(VmTarget t) {
@@ -347,21 +398,42 @@ public final class PowerRun {
 
     private void record(NodeOutcome o, SlurmReporter reporter) {
         String vm = o.vm() == null ? "-" : o.vm().toString();
-        String jobs = o.jobIds().isEmpty() ? "-" : String.join(",", o.jobIds().stream().map(String::valueOf).toList());
+        String jobs = o.jobIds().isEmpty()
+                ? "-"
+                : String.join(",", o.jobIds().stream().map(String::valueOf).toList());
         String seconds = String.format(Locale.ROOT, "%.1fs", o.duration().toMillis() / 1000.0);
         if (o.ok()) {
-            LOG.info("node={} vm={} action={} result=ok state={}->{} ip={} duration={} jobs={}", o.node(), vm,
-                    o.action(), o.before() == null ? "-" : o.before().label(), Planner.goal(mode).label(),
-                    o.privateIp() == null ? "-" : o.privateIp(), seconds, jobs);
+            LOG.info(
+                    "node={} vm={} action={} result=ok state={}->{} ip={} duration={} jobs={}",
+                    o.node(),
+                    vm,
+                    o.action(),
+                    o.before() == null ? "-" : o.before().label(),
+                    Planner.goal(mode).label(),
+                    o.privateIp() == null ? "-" : o.privateIp(),
+                    seconds,
+                    jobs);
         } else {
-            LOG.error("node={} vm={} action={} result=failed class={} duration={} jobs={} detail=\"{}\"", o.node(), vm,
-                    o.action(), o.failure().label(), seconds, jobs, o.detail());
+            LOG.error(
+                    "node={} vm={} action={} result=failed class={} duration={} jobs={} detail=\"{}\"",
+                    o.node(),
+                    vm,
+                    o.action(),
+                    o.failure().label(),
+                    seconds,
+                    jobs,
+                    o.detail());
             if (mode != PowerMode.RESUME && o.vm() != null && !o.failure().permanent()) {
-                LOG.error("node={}: VM {} may still be running (and billing): not deallocated", o.node(),
+                LOG.error(
+                        "node={}: VM {} may still be running (and billing): not deallocated",
+                        o.node(),
                         o.vm().resourceId());
             }
         }
-        out.printf("%-16s %-8s %s%n", o.node(), o.ok() ? "ok" : "FAILED",
+        out.printf(
+                "%-16s %-8s %s%n",
+                o.node(),
+                o.ok() ? "ok" : "FAILED",
                 o.ok() ? o.detail() + (o.privateIp() == null ? "" : " " + o.privateIp()) : o.slurmReason());
         out.flush();
         if (reporter != null) {
@@ -370,11 +442,17 @@ public final class PowerRun {
     }
 
     private void summary(Result r, Duration wall, CloudVms.RequestCounts requests) {
-        String line = String.format(Locale.ROOT, "summary: %s %d nodes: %d ok, %d failed, wall %.1fs%s%s",
-                mode.command(), r.outcomes().size(), r.outcomes().size() - r.failed(), r.failed(),
+        String line = String.format(
+                Locale.ROOT,
+                "summary: %s %d nodes: %d ok, %d failed, wall %.1fs%s%s",
+                mode.command(),
+                r.outcomes().size(),
+                r.outcomes().size() - r.failed(),
+                r.failed(),
                 wall.toMillis() / 1000.0,
-                requests == null ? "" : ", " + requests.sent() + " Azure requests, " + requests.throttled()
-                        + " throttled",
+                requests == null
+                        ? ""
+                        : ", " + requests.sent() + " Azure requests, " + requests.throttled() + " throttled",
                 r.slurmFailed() ? ", Slurm not told about " + r.slurmNotTold() + " node(s) (see above)" : "");
         if (r.failed() > 0 || r.slurmFailed()) {
             LOG.warn(line);

@@ -28,8 +28,7 @@ public final class Hostlist {
      */
     public static final int MAX_NAMES = 1 << 22;
 
-    private Hostlist() {
-    }
+    private Hostlist() {}
 
     /**
      * Expands a Slurm hostlist expression to names in Slurm's order, duplicates kept.
@@ -187,13 +186,21 @@ public final class Hostlist {
     public static String unsupportedCharacter(String expression) {
         for (int i = 0; i < expression.length(); i++) {
             char c = expression.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-                    || c == '_' || c == '.' || c == '[' || c == ']' || c == ',' || HostlistParser.isSeparator(c);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == '['
+                    || c == ']'
+                    || c == ','
+                    || HostlistParser.isSeparator(c);
             if (!ok) {
                 return "invalid character '" + InvalidHostlistException.printable(String.valueOf(c)) + "' (U+"
                         + String.format("%04X", (int) c) + ") at position " + (i + 1) + " of the hostlist \""
-                        + InvalidHostlistException.printable(expression.length() > 80
-                        ? expression.substring(0, 77) + "..." : expression)
+                        + InvalidHostlistException.printable(
+                                expression.length() > 80 ? expression.substring(0, 77) + "..." : expression)
                         + "\": node names are letters, digits, '-', '_' and '.' (one that is not ASCII reaches "
                         + "the program mangled when slurmctld runs it: rename the node)";
             }

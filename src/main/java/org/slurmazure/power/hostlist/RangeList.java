@@ -67,8 +67,8 @@ final class RangeList {
             return;
         }
         String prefix = intern(name.substring(0, idx + 1));
-        push(new Range(prefix, Numbers.parse(name, idx + 1, end), Numbers.parse(name, idx + 1, end), end - idx - 1,
-                false));
+        push(new Range(
+                prefix, Numbers.parse(name, idx + 1, end), Numbers.parse(name, idx + 1, end), end - idx - 1, false));
     }
 
     /** hostlist_push_hr without a suffix: the hosts prefix + lo ... prefix + hi. */
@@ -195,7 +195,9 @@ final class RangeList {
         if (h1.single || h2.single) {
             return null;
         }
-        if (Long.compareUnsigned(h1.hi, h2.lo) > 0 && prefixCmp(h1, h2) == 0 && widthCombine(h1, h2)
+        if (Long.compareUnsigned(h1.hi, h2.lo) > 0
+                && prefixCmp(h1, h2) == 0
+                && widthCombine(h1, h2)
                 && Long.compareUnsigned(h2.lo, h1.lo) >= 0) {
             long hi = Long.compareUnsigned(h2.hi, h1.hi) < 0 ? h2.hi : h1.hi;
             return new Range(h1.prefix, h2.lo, hi, h1.width, false);
@@ -305,8 +307,8 @@ final class RangeList {
             }
             int start = i;
             Range first = ranges[i];
-            boolean bracket = (!first.single && first.hi != first.lo)
-                    || withinRange(first, i + 1 < size ? ranges[i + 1] : null);
+            boolean bracket =
+                    (!first.single && first.hi != first.lo) || withinRange(first, i + 1 < size ? ranges[i + 1] : null);
             sb.append(first.prefix);
             if (bracket) {
                 sb.append('[');

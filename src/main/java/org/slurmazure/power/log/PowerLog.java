@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 
-import org.slf4j.LoggerFactory;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -15,6 +13,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sets up power_save.log in code (no logback.xml to find and parse on every start). Several programs append to
@@ -24,8 +23,7 @@ import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
  * programs log to syslog instead ({@link SyslogAppender}), and to stderr.
  */
 public final class PowerLog {
-    private PowerLog() {
-    }
+    private PowerLog() {}
 
     /**
      * Sends logging to {@code file}; with {@code alsoStderr} (an admin at a terminal, --verbose) to stderr too.

@@ -33,8 +33,11 @@ final class SyslogAppender extends AppenderBase<ILoggingEvent> {
     @Override
     public void start() {
         try {
-            process = new ProcessBuilder(List.of(LOGGER.toString(), "--prio-prefix", "-t",
-                    "slurm-azure-power[" + ProcessHandle.current().pid() + "]"))
+            process = new ProcessBuilder(List.of(
+                            LOGGER.toString(),
+                            "--prio-prefix",
+                            "-t",
+                            "slurm-azure-power[" + ProcessHandle.current().pid() + "]"))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();

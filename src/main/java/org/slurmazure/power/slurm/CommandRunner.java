@@ -38,6 +38,7 @@ public final class CommandRunner {
 
     /** How long to wait for the output pipes to close once the program has exited (a descendant may hold them). */
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
+
     private static final File DEV_NULL = new File("/dev/null");
 
     /**

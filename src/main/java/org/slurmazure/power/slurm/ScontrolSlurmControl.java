@@ -69,8 +69,8 @@ public final class ScontrolSlurmControl implements SlurmControl {
         this(scontrol, timeout, runner, maxNodesPerCall, null);
     }
 
-    private ScontrolSlurmControl(Path scontrol, Duration timeout, CommandRunner runner, int maxNodesPerCall,
-                                 Long endNanos) {
+    private ScontrolSlurmControl(
+            Path scontrol, Duration timeout, CommandRunner runner, int maxNodesPerCall, Long endNanos) {
         if (scontrol == null || timeout == null || runner == null) {
             throw new IllegalArgumentException("scontrol, timeout and runner are required");
         }
@@ -91,13 +91,19 @@ public final class ScontrolSlurmControl implements SlurmControl {
     public void setNodeAddresses(List<NodeAddress> addresses) throws SlurmException {
         List<NodeAddress> all = List.copyOf(addresses);
         Run run = new Run("set address of", all.stream().map(NodeAddress::node).toList());
-        run.apply(all, NodeAddress::node,
-                batch -> List.of("update",
+        run.apply(
+                all,
+                NodeAddress::node,
+                batch -> List.of(
+                        "update",
                         "nodename=" + join(batch, NodeAddress::node),
                         "nodeaddr=" + join(batch, NodeAddress::addr),
                         "nodehostname=" + join(batch, NodeAddress::hostname)),
-                a -> Math.max(a.node().length(), Math.max(a.addr().length(), a.hostname().length())),
-                ScontrolSlurmControl::exitedZero, true);
+                a -> Math.max(
+                        a.node().length(),
+                        Math.max(a.addr().length(), a.hostname().length())),
+                ScontrolSlurmControl::exitedZero,
+                true);
         run.finish();
     }
 
@@ -106,8 +112,13 @@ public final class ScontrolSlurmControl implements SlurmControl {
         Map<String, List<String>> groups = groupByReason(reasonByNode);
         Run run = new Run("mark down", List.copyOf(reasonByNode.keySet()));
         for (Map.Entry<String, List<String>> group : groups.entrySet()) {
-            run.apply(group.getValue(), Function.identity(), downArgs(group.getKey()), String::length,
-                    ScontrolSlurmControl::exitedZero, true);
+            run.apply(
+                    group.getValue(),
+                    Function.identity(),
+                    downArgs(group.getKey()),
+                    String::length,
+                    ScontrolSlurmControl::exitedZero,
+                    true);
         }
         run.finish();
     }
@@ -118,9 +129,14 @@ public final class ScontrolSlurmControl implements SlurmControl {
         Run run = new Run("drain", List.copyOf(reasonByNode.keySet()));
         for (Map.Entry<String, List<String>> group : groups.entrySet()) {
             String reason = group.getKey();
-            run.apply(group.getValue(), Function.identity(),
-                    batch -> List.of("update", "nodename=" + String.join(",", batch), "state=drain", "reason=" + reason),
-                    String::length, ScontrolSlurmControl::exitedZero, true);
+            run.apply(
+                    group.getValue(),
+                    Function.identity(),
+                    batch ->
+                            List.of("update", "nodename=" + String.join(",", batch), "state=drain", "reason=" + reason),
+                    String::length,
+                    ScontrolSlurmControl::exitedZero,
+                    true);
         }
         run.finish();
     }
@@ -130,7 +146,9 @@ public final class ScontrolSlurmControl implements SlurmControl {
         List<String> unique = new ArrayList<>(new LinkedHashSet<>(nodes));
         unique.forEach(n -> NodeNames.check("node name", n));
         Run run = new Run("return to service", unique);
-        run.apply(unique, Function.identity(),
+        run.apply(
+                unique,
+                Function.identity(),
                 batch -> List.of("update", "nodename=" + String.join(",", batch), "state=resume"),
                 String::length,
                 (result, single) -> {
@@ -145,7 +163,8 @@ public final class ScontrolSlurmControl implements SlurmControl {
                         return true;
                     }
                     return false;
-                }, true);
+                },
+                true);
         run.finish();
     }
 
@@ -185,7 +204,8 @@ public final class ScontrolSlurmControl implements SlurmControl {
         Map<String, List<String>> groups = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : reasonByNode.entrySet()) {
             NodeNames.check("node name", e.getKey());
-            groups.computeIfAbsent(NodeReason.clean(e.getValue()), r -> new ArrayList<>()).add(e.getKey());
+            groups.computeIfAbsent(NodeReason.clean(e.getValue()), r -> new ArrayList<>())
+                    .add(e.getKey());
         }
         return groups;
     }
@@ -202,8 +222,11 @@ public final class ScontrolSlurmControl implements SlurmControl {
     }
 
     private static String nodeArg(CommandResult result) {
-        return result.command().stream().filter(a -> a.startsWith("nodename=")).findFirst()
-                .map(a -> a.substring("nodename=".length())).orElse("?");
+        return result.command().stream()
+                .filter(a -> a.startsWith("nodename="))
+                .findFirst()
+                .map(a -> a.substring("nodename=".length()))
+                .orElse("?");
     }
 
     private static boolean exitedZero(CommandResult result, boolean single) {
@@ -217,8 +240,7 @@ public final class ScontrolSlurmControl implements SlurmControl {
     }
 
     /** A node the request was not applied to, and why. */
-    private record Failure(String node, int exitCode, String stderrLine) {
-    }
+    private record Failure(String node, int exitCode, String stderrLine) {}
 
     /**
      * One public call: the nodes it is about, those done so far, and the nodes refused one by one. A failure that is
@@ -239,8 +261,14 @@ public final class ScontrolSlurmControl implements SlurmControl {
          * Sends {@code items} in batches and returns the nodes the request was applied to; with {@code lastStep} they
          * count as done. Node-specific refusals are collected; any other failure throws.
          */
-        <T> List<String> apply(List<T> items, Function<T, String> nodeOf, Function<List<T>, List<String>> args,
-                               Function<T, Integer> width, Acceptance ok, boolean lastStep) throws SlurmException {
+        <T> List<String> apply(
+                List<T> items,
+                Function<T, String> nodeOf,
+                Function<List<T>, List<String>> args,
+                Function<T, Integer> width,
+                Acceptance ok,
+                boolean lastStep)
+                throws SlurmException {
             List<String> applied = new ArrayList<>();
             for (List<T> batch : batches(items, width)) {
                 CommandResult result = call(args.apply(batch));
@@ -249,18 +277,18 @@ public final class ScontrolSlurmControl implements SlurmControl {
                 } else if (!nodeSpecific(result)) {
                     throw failedRun(result);
                 } else if (batch.size() == 1) {
-                    failures.add(new Failure(nodeOf.apply(batch.get(0)), result.exitCode(),
-                            result.stderrFirstLine()));
+                    failures.add(new Failure(nodeOf.apply(batch.get(0)), result.exitCode(), result.stderrFirstLine()));
                 } else {
-                    LOG.warn("scontrol refused a call for {} nodes ({}); sending them one per call", batch.size(),
+                    LOG.warn(
+                            "scontrol refused a call for {} nodes ({}); sending them one per call",
+                            batch.size(),
                             result.stderrFirstLine());
                     for (T item : batch) {
                         CommandResult single = call(args.apply(List.of(item)));
                         if (ok.ok(single, true)) {
                             applied.add(nodeOf.apply(item));
                         } else if (nodeSpecific(single)) {
-                            failures.add(new Failure(nodeOf.apply(item), single.exitCode(),
-                                    single.stderrFirstLine()));
+                            failures.add(new Failure(nodeOf.apply(item), single.exitCode(), single.stderrFirstLine()));
                         } else {
                             throw failedRun(single);
                         }
@@ -287,18 +315,28 @@ public final class ScontrolSlurmControl implements SlurmControl {
                 return;
             }
             Failure first = failures.get(0);
-            StringBuilder msg = new StringBuilder("scontrol could not ").append(action).append(' ')
-                    .append(failures.size()).append(failures.size() == 1 ? " node: " : " nodes: ");
+            StringBuilder msg = new StringBuilder("scontrol could not ")
+                    .append(action)
+                    .append(' ')
+                    .append(failures.size())
+                    .append(failures.size() == 1 ? " node: " : " nodes: ");
             int shown = Math.min(failures.size(), 5);
             for (int i = 0; i < shown; i++) {
                 Failure f = failures.get(i);
-                msg.append(i == 0 ? "" : ", ").append(f.node()).append(" (exit ").append(f.exitCode())
-                        .append(f.stderrLine().isEmpty() ? "" : ": " + f.stderrLine()).append(')');
+                msg.append(i == 0 ? "" : ", ")
+                        .append(f.node())
+                        .append(" (exit ")
+                        .append(f.exitCode())
+                        .append(f.stderrLine().isEmpty() ? "" : ": " + f.stderrLine())
+                        .append(')');
             }
             if (failures.size() > shown) {
                 msg.append(" and ").append(failures.size() - shown).append(" more");
             }
-            throw new SlurmException(msg.toString(), first.exitCode(), first.stderrLine(),
+            throw new SlurmException(
+                    msg.toString(),
+                    first.exitCode(),
+                    first.stderrLine(),
                     failures.stream().map(Failure::node).toList());
         }
 
@@ -312,9 +350,17 @@ public final class ScontrolSlurmControl implements SlurmControl {
             String first = result.stderrFirstLine();
             String last = result.stderrLastLine();
             String err = first.isEmpty() ? "no message" : first.equals(last) ? first : first + " ... " + last;
-            return new SlurmException("scontrol " + String.join(" ", abbreviated(result.command().subList(1,
-                    result.command().size()))) + " failed with exit code " + result.exitCode() + ": " + err + "; "
-                    + count(failed.size()) + " not done", result.exitCode(), first, failed);
+            return new SlurmException(
+                    "scontrol "
+                            + String.join(
+                                    " ",
+                                    abbreviated(result.command()
+                                            .subList(1, result.command().size()))) + " failed with exit code "
+                            + result.exitCode() + ": " + err + "; "
+                            + count(failed.size()) + " not done",
+                    result.exitCode(),
+                    first,
+                    failed);
         }
 
         private CommandResult call(List<String> args) throws SlurmException {
@@ -327,9 +373,12 @@ public final class ScontrolSlurmControl implements SlurmControl {
                 long left = endNanos - System.nanoTime();
                 if (left < MIN_CALL_TIME.toNanos()) {
                     List<String> failed = notDone();
-                    throw new SlurmException("no time left before the deadline to run scontrol "
-                            + String.join(" ", abbreviated(args)) + "; " + count(failed.size()) + " not done",
-                            SlurmException.NO_EXIT_CODE, "", failed);
+                    throw new SlurmException(
+                            "no time left before the deadline to run scontrol " + String.join(" ", abbreviated(args))
+                                    + "; " + count(failed.size()) + " not done",
+                            SlurmException.NO_EXIT_CODE,
+                            "",
+                            failed);
                 }
                 limit = left < timeout.toNanos() ? Duration.ofNanos(left) : timeout;
             }
@@ -339,14 +388,22 @@ public final class ScontrolSlurmControl implements SlurmControl {
                 throw new ScontrolNotFoundException(scontrol, e.problem(), notDone(), e);
             } catch (CommandTimeoutException e) {
                 List<String> failed = notDone();
-                throw new SlurmException("scontrol " + String.join(" ", abbreviated(args)) + " did not finish within "
-                        + CommandRunner.format(limit) + " and was killed (is slurmctld answering?); "
-                        + count(failed.size()) + " not done", SlurmException.NO_EXIT_CODE, "", failed, e);
+                throw new SlurmException(
+                        "scontrol " + String.join(" ", abbreviated(args)) + " did not finish within "
+                                + CommandRunner.format(limit) + " and was killed (is slurmctld answering?); "
+                                + count(failed.size()) + " not done",
+                        SlurmException.NO_EXIT_CODE,
+                        "",
+                        failed,
+                        e);
             } catch (IOException e) {
                 throw new SlurmException(e.getMessage(), SlurmException.NO_EXIT_CODE, "", notDone(), e);
             }
             if (LOG.isDebugEnabled()) {
-                LOG.debug("{} -> exit {} in {} ms{}", String.join(" ", abbreviated(command)), result.exitCode(),
+                LOG.debug(
+                        "{} -> exit {} in {} ms{}",
+                        String.join(" ", abbreviated(command)),
+                        result.exitCode(),
                         result.duration().toMillis(),
                         result.stderr().isBlank() ? "" : ": " + result.stderrFirstLine());
             }
@@ -378,7 +435,8 @@ public final class ScontrolSlurmControl implements SlurmControl {
     /** scontrol's own refusals that concern single nodes: worth retrying the batch one node per call. */
     private static boolean nodeSpecific(CommandResult result) {
         return result.exitCode() != 0
-                && (result.stderr().contains(INVALID_NODE_NAME) || result.stderr().contains(INVALID_NODE_STATE));
+                && (result.stderr().contains(INVALID_NODE_NAME)
+                        || result.stderr().contains(INVALID_NODE_STATE));
     }
 
     private static String count(int nodes) {

@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * @param suspendTimeout        the global SuspendTimeout, or null when unknown
  * @param partitionResumeTimeouts the ResumeTimeouts that partitions set themselves
  */
-public record SlurmLimits(String version, Duration resumeTimeout, Duration suspendTimeout,
-                          List<Duration> partitionResumeTimeouts) {
+public record SlurmLimits(
+        String version, Duration resumeTimeout, Duration suspendTimeout, List<Duration> partitionResumeTimeouts) {
     private static final Pattern CONFIG_LINE = Pattern.compile("(?m)^\\s*(\\w+)\\s*=\\s*(.*?)\\s*$");
     private static final Pattern PARTITION_RESUME = Pattern.compile("(?:^|\\s)ResumeTimeout=(\\S+)");
     private static final Pattern SECONDS = Pattern.compile("(\\d+)(?:\\s*sec)?");

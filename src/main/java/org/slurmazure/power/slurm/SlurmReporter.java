@@ -11,13 +11,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slurmazure.power.domain.VmRef;
+
 import org.slurmazure.power.domain.NodeOutcome;
 import org.slurmazure.power.domain.PowerMode;
 import org.slurmazure.power.domain.TimeBudget;
-import org.slurmazure.power.slurm.NodeAddress;
-import org.slurmazure.power.slurm.SlurmControl;
-import org.slurmazure.power.slurm.SlurmException;
+import org.slurmazure.power.domain.VmRef;
 
 /**
  * Tells Slurm about node outcomes as they arrive, a batch at a time (one scontrol call for many nodes, at most
@@ -176,7 +174,10 @@ public final class SlurmReporter implements AutoCloseable {
             List<String> failed = e instanceof SlurmException s ? s.failedNodes() : List.copyOf(updateByNode.keySet());
             for (String node : failed) {
                 VmRef vm = vms.get(node);
-                LOG.error("node={} vm={}: Slurm was not told {}", node, vm == null ? "-" : vm,
+                LOG.error(
+                        "node={} vm={}: Slurm was not told {}",
+                        node,
+                        vm == null ? "-" : vm,
                         updateByNode.getOrDefault(node, what));
             }
             nodesNotTold += failed.size();

@@ -23,15 +23,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-
-import org.slurmazure.power.cloud.azure.ArmRoute;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+
+import org.slurmazure.power.cloud.azure.ArmRoute;
 
 /**
  * A local HTTPS stand-in for the Entra ID token endpoint and the few ARM operations a power program sends (VM GET,
@@ -53,11 +52,12 @@ public final class TrainingEndpoint implements AutoCloseable {
     private final String tagValue;
     /** Power state code of each VM asked about ("deallocated" until started). */
     private final Map<String, String> powerStates = new ConcurrentHashMap<>();
+
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger unexpected = new AtomicInteger();
 
-    private TrainingEndpoint(HttpsServer server, ExecutorService executor, Path certificatePem, String tagName,
-            String tagValue) {
+    private TrainingEndpoint(
+            HttpsServer server, ExecutorService executor, Path certificatePem, String tagName, String tagValue) {
         this.server = server;
         this.executor = executor;
         this.certificatePem = certificatePem;
@@ -80,9 +80,12 @@ public final class TrainingEndpoint implements AutoCloseable {
         }
         Certificate certificate = ks.getCertificate("training");
         Path pem = dir.resolve("training-ca.pem");
-        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded())
-                + "\n-----END CERTIFICATE-----\n", StandardCharsets.US_ASCII);
+        Files.writeString(
+                pem,
+                "-----BEGIN CERTIFICATE-----\n"
+                        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded())
+                        + "\n-----END CERTIFICATE-----\n",
+                StandardCharsets.US_ASCII);
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, password);
         SSLContext tls = SSLContext.getInstance("TLS");
@@ -116,10 +119,29 @@ public final class TrainingEndpoint implements AutoCloseable {
             throw new IOException(keytool + " not found (the training endpoint needs the JDK's keytool)");
         }
         String pw = new String(password);
-        Process p = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", "training",
-                "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=slurm-azure-power training",
-                "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", pw, "-keypass", pw))
+        Process p = new ProcessBuilder(List.of(
+                        keytool.toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "training",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=slurm-azure-power training",
+                        "-ext",
+                        "SAN=ip:127.0.0.1",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        pw,
+                        "-keypass",
+                        pw))
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
@@ -169,13 +191,19 @@ public final class TrainingEndpoint implements AutoCloseable {
             ArmRoute route = ArmRoute.isArmPath(path) ? ArmRoute.parse(path) : null;
             ArmRoute.Kind kind = route == null ? ArmRoute.Kind.UNKNOWN : route.kind();
             if ("POST".equals(method) && TOKEN.matcher(path).matches()) {
-                respond(exchange, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
-                        + "\"access_token\":\"training." + UUID.randomUUID() + "\"}");
+                respond(
+                        exchange,
+                        200,
+                        "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,"
+                                + "\"access_token\":\"training." + UUID.randomUUID() + "\"}");
             } else if ("GET".equals(method) && kind == ArmRoute.Kind.VM_GET) {
                 respond(exchange, 200, vm(route.subscription(), route.resourceGroup(), route.name()));
             } else if ("POST".equals(method) && kind == ArmRoute.Kind.VM_ACTION) {
-                powerStates.put(route.name(), "start".equals(route.segment()) ? "running"
-                        : "deallocate".equals(route.segment()) ? "deallocated" : "stopped");
+                powerStates.put(
+                        route.name(),
+                        "start".equals(route.segment())
+                                ? "running"
+                                : "deallocate".equals(route.segment()) ? "deallocated" : "stopped");
                 String operation = url() + "subscriptions/" + route.subscription()
                         + "/providers/Microsoft.Compute/locations/training/operations/" + UUID.randomUUID()
                         + "?api-version=" + API;
@@ -185,15 +213,28 @@ public final class TrainingEndpoint implements AutoCloseable {
                 respond(exchange, 202, "");
             } else if ("GET".equals(method) && kind == ArmRoute.Kind.OPERATION) {
                 String now = Instant.now().toString();
-                respond(exchange, 200, "{\"startTime\":\"" + now + "\",\"endTime\":\"" + now
-                        + "\",\"status\":\"Succeeded\",\"name\":\"" + route.name() + "\"}");
-            } else if ("GET".equals(method) && kind == ArmRoute.Kind.NIC_GET && route.name().endsWith("-nic")) {
-                respond(exchange, 200, nic(route.subscription(), route.resourceGroup(),
-                        route.name().substring(0, route.name().length() - "-nic".length())));
+                respond(
+                        exchange,
+                        200,
+                        "{\"startTime\":\"" + now + "\",\"endTime\":\"" + now
+                                + "\",\"status\":\"Succeeded\",\"name\":\"" + route.name() + "\"}");
+            } else if ("GET".equals(method)
+                    && kind == ArmRoute.Kind.NIC_GET
+                    && route.name().endsWith("-nic")) {
+                respond(
+                        exchange,
+                        200,
+                        nic(
+                                route.subscription(),
+                                route.resourceGroup(),
+                                route.name().substring(0, route.name().length() - "-nic".length())));
             } else {
                 unexpected.incrementAndGet();
-                respond(exchange, 404, "{\"error\":{\"code\":\"NotFound\",\"message\":\"The training endpoint "
-                        + "does not serve " + method + " " + path + ".\"}}");
+                respond(
+                        exchange,
+                        404,
+                        "{\"error\":{\"code\":\"NotFound\",\"message\":\"The training endpoint " + "does not serve "
+                                + method + " " + path + ".\"}}");
             }
         }
     }

@@ -9,14 +9,14 @@ import java.util.regex.Pattern;
  */
 public final class Secrets {
     public static final String MASK = "****";
-    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^/\\s:@\"']+):[^/\\s@\"']*@");
+    private static final Pattern URL_PASSWORD =
+            Pattern.compile("(?i)([a-z][a-z0-9+.-]*://[^/\\s:@\"']+):[^/\\s@\"']*@");
     private static final Pattern KEY_VALUE = Pattern.compile("(?i)\\b(password|passwd|pwd|secret|client_secret|"
             + "client_assertion|access_token|refresh_token|sig|token)(\"?\\s*[=:]\\s*\"?)([^\\s&\",;}]+)");
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer)\\s+[A-Za-z0-9._~+/=-]+");
     private static final Pattern JWT = Pattern.compile("\\beyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*");
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** {@code text} with every secret-looking value replaced by {@link #MASK}; null stays null. */
     public static String redact(String text) {

@@ -18,7 +18,15 @@ public record ArmRoute(Kind kind, String subscription, String resourceGroup, Str
 
     /** The resource operations known here. */
     public enum Kind {
-        VM_LIST, VM_LIST_ALL, VM_GET, VM_INSTANCE_VIEW, VM_ACTION, OPERATION, NIC_LIST, NIC_GET, UNKNOWN
+        VM_LIST,
+        VM_LIST_ALL,
+        VM_GET,
+        VM_INSTANCE_VIEW,
+        VM_ACTION,
+        OPERATION,
+        NIC_LIST,
+        NIC_GET,
+        UNKNOWN
     }
 
     /** True for a path under {@code /subscriptions/}. */
@@ -48,8 +56,8 @@ public record ArmRoute(Kind kind, String subscription, String resourceGroup, Str
                     return new ArmRoute(Kind.VM_GET, sub, rg, s[7], null);
                 }
                 if (n == 9) {
-                    return new ArmRoute(is(s[8], "instanceView") ? Kind.VM_INSTANCE_VIEW : Kind.VM_ACTION, sub, rg,
-                            s[7], s[8]);
+                    return new ArmRoute(
+                            is(s[8], "instanceView") ? Kind.VM_INSTANCE_VIEW : Kind.VM_ACTION, sub, rg, s[7], s[8]);
                 }
             } else if (is(s[5], "Microsoft.Network") && is(s[6], "networkInterfaces")) {
                 if (n == 7) {

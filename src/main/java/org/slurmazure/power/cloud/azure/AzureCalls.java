@@ -23,8 +23,7 @@ final class AzureCalls {
         T run() throws CloudException, IOException;
     }
 
-    private AzureCalls() {
-    }
+    private AzureCalls() {}
 
     static <T> T call(Call<T> call) throws CloudException {
         try {
@@ -56,14 +55,20 @@ final class AzureCalls {
 
     /** The body of a response as text, empty when there is none. */
     static String body(HttpResponse response) {
-        return response.getBodyAsBinaryData() == null ? "" : response.getBodyAsBinaryData().toString();
+        return response.getBodyAsBinaryData() == null
+                ? ""
+                : response.getBodyAsBinaryData().toString();
     }
 
     /** A non-2xx answer with ARM's error body ({@code {"error":{"code","message"}}}, or those keys at the top). */
     static CloudException failed(HttpResponse response, String body) {
         ErrorBody err = ErrorBody.parse(body);
-        return AzureFailures.http(response.getStatusCode(), err.code(), err.message(),
-                RetryAfter.parse(response.getHeaders(), null), null);
+        return AzureFailures.http(
+                response.getStatusCode(),
+                err.code(),
+                err.message(),
+                RetryAfter.parse(response.getHeaders(), null),
+                null);
     }
 
     /** Azure's error body: code and message, either may be null. */
@@ -75,7 +80,8 @@ final class AzureCalls {
             try {
                 JsonNode json = JSON.readTree(body);
                 JsonNode err = json.has("error") ? json.get("error") : json;
-                return new ErrorBody(err.path("code").asText(null), err.path("message").asText(null));
+                return new ErrorBody(
+                        err.path("code").asText(null), err.path("message").asText(null));
             } catch (IOException | RuntimeException notJson) {
                 return new ErrorBody(null, null);
             }

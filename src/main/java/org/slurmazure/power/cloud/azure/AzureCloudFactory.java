@@ -32,8 +32,7 @@ import org.slurmazure.power.cloud.CloudException;
  * Nothing is read from the environment ({@link Configuration#NONE}): slurmctld passes none.
  */
 public final class AzureCloudFactory {
-    private AzureCloudFactory() {
-    }
+    private AzureCloudFactory() {}
 
     /**
      * Builds the client and takes a token (within {@code tokenLimit}), so that a credential problem is reported
@@ -50,9 +49,18 @@ public final class AzureCloudFactory {
         try {
             credential.prefetch(scope(settings.audience()), tokenLimit);
         } catch (CloudException e) {
-            throw new CloudException(e.failure(), e.retryable(), e.httpStatus(), e.errorCode(),
-                    settings.credential().type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-                            + " credential: " + e.getMessage(), null, e);
+            throw new CloudException(
+                    e.failure(),
+                    e.retryable(),
+                    e.httpStatus(),
+                    e.errorCode(),
+                    settings.credential()
+                                    .type()
+                                    .name()
+                                    .toLowerCase(java.util.Locale.ROOT)
+                                    .replace('_', '-') + " credential: " + e.getMessage(),
+                    null,
+                    e);
         }
         ThrottleGate gate = new ThrottleGate(settings.concurrency());
         HttpPipeline pipeline = new HttpPipelineBuilder()
@@ -74,8 +82,8 @@ public final class AzureCloudFactory {
     }
 
     static HttpClient httpClient(AzureConnection settings) throws IOException, GeneralSecurityException {
-        java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder()
-                .sslContext(TlsTrust.sslContext(settings.caCertificates()));
+        java.net.http.HttpClient.Builder jdk =
+                java.net.http.HttpClient.newBuilder().sslContext(TlsTrust.sslContext(settings.caCertificates()));
         Duration timeout = settings.requestTimeout();
         JdkHttpClientBuilder builder = new JdkHttpClientBuilder(jdk)
                 .configuration(Configuration.NONE)
@@ -85,7 +93,8 @@ public final class AzureCloudFactory {
                 .writeTimeout(timeout);
         if (settings.proxy() != null) {
             int port = settings.proxy().getPort() > 0 ? settings.proxy().getPort() : 3128;
-            builder.proxy(new ProxyOptions(ProxyOptions.Type.HTTP,
+            builder.proxy(new ProxyOptions(
+                    ProxyOptions.Type.HTTP,
                     InetSocketAddress.createUnresolved(settings.proxy().getHost(), port)));
         }
         return builder.build();

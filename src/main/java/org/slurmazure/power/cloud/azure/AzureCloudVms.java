@@ -22,9 +22,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.CloudVms;
 import org.slurmazure.power.cloud.Operation;
+import org.slurmazure.power.cloud.VmState;
 import org.slurmazure.power.domain.PowerState;
 import org.slurmazure.power.domain.VmRef;
-import org.slurmazure.power.cloud.VmState;
 
 /**
  * {@link CloudVms} on Azure Resource Manager through the compute service client of azure-resourcemanager-compute
@@ -55,21 +55,28 @@ public final class AzureCloudVms implements CloudVms {
 
     @Override
     public VmState get(VmRef vm) throws CloudException {
-        VirtualMachineInner inner = AzureCalls.call(() -> vms(vm.subscriptionId()).getByResourceGroupWithResponse(
-                vm.resourceGroup(), vm.name(), InstanceViewTypes.INSTANCE_VIEW, Context.NONE).getValue());
-        return state(vm, inner, inner.instanceView() == null ? null : inner.instanceView().statuses());
+        VirtualMachineInner inner = AzureCalls.call(() -> vms(vm.subscriptionId())
+                .getByResourceGroupWithResponse(
+                        vm.resourceGroup(), vm.name(), InstanceViewTypes.INSTANCE_VIEW, Context.NONE)
+                .getValue());
+        return state(
+                vm,
+                inner,
+                inner.instanceView() == null ? null : inner.instanceView().statuses());
     }
 
     @Override
     public Operation beginStart(VmRef vm) throws CloudException {
         return AzureCalls.call(() -> LongRunningOperations.accepted(vms(vm.subscriptionId())
-                .startWithResponseAsync(vm.resourceGroup(), vm.name()).block()));
+                .startWithResponseAsync(vm.resourceGroup(), vm.name())
+                .block()));
     }
 
     @Override
     public Operation beginDeallocate(VmRef vm) throws CloudException {
         return AzureCalls.call(() -> LongRunningOperations.accepted(vms(vm.subscriptionId())
-                .deallocateWithResponseAsync(vm.resourceGroup(), vm.name(), null).block()));
+                .deallocateWithResponseAsync(vm.resourceGroup(), vm.name(), null)
+                .block()));
     }
 
     @Override
@@ -79,8 +86,9 @@ public final class AzureCloudVms implements CloudVms {
 
     @Override
     public String privateIp(String networkInterfaceId) throws CloudException {
-        return primaryIp(AzureCalls.getJson(pipeline, resourceManager.replaceAll("/+$", "") + networkInterfaceId
-                + "?api-version=" + NETWORK_API_VERSION));
+        return primaryIp(AzureCalls.getJson(
+                pipeline,
+                resourceManager.replaceAll("/+$", "") + networkInterfaceId + "?api-version=" + NETWORK_API_VERSION));
     }
 
     @Override
@@ -107,7 +115,8 @@ public final class AzureCloudVms implements CloudVms {
                 String code = status.code() == null ? "" : status.code().toLowerCase(java.util.Locale.ROOT);
                 if (code.startsWith("powerstate/")) {
                     power = PowerState.fromStatusCode(status.code());
-                } else if (code.equals("provisioningstate/updating") || code.equals("provisioningstate/creating")
+                } else if (code.equals("provisioningstate/updating")
+                        || code.equals("provisioningstate/creating")
                         || code.equals("provisioningstate/deleting")) {
                     updating = true;
                 }
@@ -124,7 +133,8 @@ public final class AzureCloudVms implements CloudVms {
             }
         }
         Map<String, String> tags = inner.tags() == null ? Map.of() : inner.tags();
-        String size = inner.hardwareProfile() == null || inner.hardwareProfile().vmSize() == null ? null
+        String size = inner.hardwareProfile() == null || inner.hardwareProfile().vmSize() == null
+                ? null
                 : inner.hardwareProfile().vmSize().toString();
         return new VmState(vm, inner.vmId(), power, updating, tags, nics, size);
     }
@@ -146,13 +156,15 @@ public final class AzureCloudVms implements CloudVms {
     }
 
     private VirtualMachinesClient vms(String subscriptionId) {
-        return clients.computeIfAbsent(subscriptionId, sub -> new ComputeManagementClientBuilder()
-                .pipeline(pipeline)
-                .endpoint(resourceManager)
-                .environment(environment)
-                .subscriptionId(sub)
-                .defaultPollInterval(Duration.ofSeconds(5))
-                .buildClient()
-                .getVirtualMachines());
+        return clients.computeIfAbsent(
+                subscriptionId,
+                sub -> new ComputeManagementClientBuilder()
+                        .pipeline(pipeline)
+                        .endpoint(resourceManager)
+                        .environment(environment)
+                        .subscriptionId(sub)
+                        .defaultPollInterval(Duration.ofSeconds(5))
+                        .buildClient()
+                        .getVirtualMachines());
     }
 }

@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.net.ssl.SSLHandshakeException;
 
 import com.azure.core.exception.ClientAuthenticationException;
@@ -33,26 +32,40 @@ import org.slurmazure.power.domain.FailureClass;
  * project's failure class and whether trying again may succeed. Pure functions of what they are given.
  */
 final class AzureFailures {
-    private static final Set<String> CAPACITY = Set.of("AllocationFailed", "OverconstrainedAllocationRequest",
-            "OverconstrainedZonalAllocationRequest", "ZonalAllocationFailed", "AllocationFailedVMSizeNotAvailable",
+    private static final Set<String> CAPACITY = Set.of(
+            "AllocationFailed",
+            "OverconstrainedAllocationRequest",
+            "OverconstrainedZonalAllocationRequest",
+            "ZonalAllocationFailed",
+            "AllocationFailedVMSizeNotAvailable",
             "SkuNotAvailable");
     private static final Set<String> QUOTA = Set.of("QuotaExceeded", "OperationNotAllowedQuotaExceeded");
-    private static final Set<String> NOT_FOUND = Set.of("ResourceNotFound", "ResourceGroupNotFound", "NotFound",
-            "ParentResourceNotFound", "SubscriptionNotFound");
-    private static final Set<String> FORBIDDEN = Set.of("AuthorizationFailed", "LinkedAuthorizationFailed",
-            "Forbidden");
-    private static final Set<String> AUTH = Set.of("AuthenticationFailed", "InvalidAuthenticationToken",
-            "InvalidAuthenticationTokenTenant", "ExpiredAuthenticationToken");
-    private static final Set<String> THROTTLED = Set.of("TooManyRequests", "SubscriptionRequestsThrottled",
-            "ResourceRequestsThrottled");
+    private static final Set<String> NOT_FOUND = Set.of(
+            "ResourceNotFound", "ResourceGroupNotFound", "NotFound", "ParentResourceNotFound", "SubscriptionNotFound");
+    private static final Set<String> FORBIDDEN =
+            Set.of("AuthorizationFailed", "LinkedAuthorizationFailed", "Forbidden");
+    private static final Set<String> AUTH = Set.of(
+            "AuthenticationFailed",
+            "InvalidAuthenticationToken",
+            "InvalidAuthenticationTokenTenant",
+            "ExpiredAuthenticationToken");
+    private static final Set<String> THROTTLED =
+            Set.of("TooManyRequests", "SubscriptionRequestsThrottled", "ResourceRequestsThrottled");
     /** Failures Azure itself says may pass: the same operation, issued again, usually succeeds. */
-    private static final Set<String> TRANSIENT = Set.of("InternalExecutionError", "InternalOperationError",
-            "OperationPreempted", "RetryableError", "InternalServerError", "ServiceUnavailable", "GatewayTimeout",
-            "Canceled", "OperationNotFound");
+    private static final Set<String> TRANSIENT = Set.of(
+            "InternalExecutionError",
+            "InternalOperationError",
+            "OperationPreempted",
+            "RetryableError",
+            "InternalServerError",
+            "ServiceUnavailable",
+            "GatewayTimeout",
+            "Canceled",
+            "OperationNotFound");
+
     private static final Pattern AADSTS = Pattern.compile("AADSTS\\d+:[^\\r\\n]*");
 
-    private AzureFailures() {
-    }
+    private AzureFailures() {}
 
     /** A non-2xx answer to a request (not a long-running operation's final status). */
     static CloudException http(int status, String code, String message, Duration retryAfter, Throwable cause) {
@@ -70,10 +83,16 @@ final class AzureFailures {
             case 403 -> new CloudException(FailureClass.FORBIDDEN, false, status, code, text, retryAfter, cause);
             case 404 -> new CloudException(FailureClass.NOT_FOUND, false, status, code, text, retryAfter, cause);
             // A 408, or a 409 "operation ... is in progress": the same request later.
-            case 408, 409 -> new CloudException(FailureClass.AZURE_ERROR, true, status, code, text, retryAfter,
-                    cause);
-            default -> new CloudException(FailureClass.AZURE_ERROR, status >= 500 || transientCode, status, code,
-                    text, retryAfter, cause);
+            case 408, 409 -> new CloudException(FailureClass.AZURE_ERROR, true, status, code, text, retryAfter, cause);
+            default ->
+                new CloudException(
+                        FailureClass.AZURE_ERROR,
+                        status >= 500 || transientCode,
+                        status,
+                        code,
+                        text,
+                        retryAfter,
+                        cause);
         };
     }
 
@@ -84,7 +103,8 @@ final class AzureFailures {
         if (byCode != null) {
             return Operation.Status.failed(byCode, byCode == FailureClass.THROTTLED, code, text);
         }
-        boolean retry = code == null || TRANSIENT.contains(code)
+        boolean retry = code == null
+                || TRANSIENT.contains(code)
                 || (text != null && text.toLowerCase(Locale.ROOT).contains("retry"));
         return Operation.Status.failed(FailureClass.AZURE_ERROR, retry, code, text);
     }
@@ -99,32 +119,57 @@ final class AzureFailures {
         Throwable io = causeOf(e, IOException.class);
         if (io != null && !(io instanceof JsonProcessingException)) {
             if (causeOf(e, SSLHandshakeException.class) != null || causeOf(e, CertificateException.class) != null) {
-                return new CloudException(FailureClass.NETWORK, false, 0, null, "TLS handshake failed: "
-                        + oneLine(io.getMessage()) + " (is the server's CA in azure.caCertificates?)", null, e);
+                return new CloudException(
+                        FailureClass.NETWORK,
+                        false,
+                        0,
+                        null,
+                        "TLS handshake failed: " + oneLine(io.getMessage())
+                                + " (is the server's CA in azure.caCertificates?)",
+                        null,
+                        e);
             }
             return new CloudException(FailureClass.NETWORK, true, 0, null, describeIo(io), null, e);
         }
         Throwable timeout = causeOf(e, TimeoutException.class);
         if (timeout != null) {
-            return new CloudException(FailureClass.NETWORK, true, 0, null, "no answer in time: "
-                    + oneLine(timeout.getMessage()), null, e);
+            return new CloudException(
+                    FailureClass.NETWORK,
+                    true,
+                    0,
+                    null,
+                    "no answer in time: " + oneLine(timeout.getMessage()),
+                    null,
+                    e);
         }
         MsalServiceException msal = causeOf(e, MsalServiceException.class);
         if (msal != null) {
             int status = msal.statusCode();
             boolean transientStatus = msal instanceof MsalThrottlingException || status == 429 || status >= 500;
             // The token endpoint's own trouble (5xx, throttling) may pass; an AADSTS error about the credential not.
-            return new CloudException(FailureClass.AUTH, transientStatus, status, msal.errorCode(),
-                    "token request failed: " + aadMessage(e) + (status > 0 ? " (HTTP " + status + ")" : ""), null, e);
+            return new CloudException(
+                    FailureClass.AUTH,
+                    transientStatus,
+                    status,
+                    msal.errorCode(),
+                    "token request failed: " + aadMessage(e) + (status > 0 ? " (HTTP " + status + ")" : ""),
+                    null,
+                    e);
         }
         if (causeOf(e, ClientAuthenticationException.class) != null
                 || causeOf(e, com.microsoft.aad.msal4j.MsalException.class) != null) {
-            return new CloudException(FailureClass.AUTH, false, 0, null, "token request failed: " + aadMessage(e),
-                    null, e);
+            return new CloudException(
+                    FailureClass.AUTH, false, 0, null, "token request failed: " + aadMessage(e), null, e);
         }
         if (io != null) {
-            return new CloudException(FailureClass.AZURE_ERROR, false, 0, null, "unreadable answer from Azure: "
-                    + oneLine(io.getMessage()), null, e);
+            return new CloudException(
+                    FailureClass.AZURE_ERROR,
+                    false,
+                    0,
+                    null,
+                    "unreadable answer from Azure: " + oneLine(io.getMessage()),
+                    null,
+                    e);
         }
         return new CloudException(FailureClass.INTERNAL, false, 0, null, "internal error: " + e, null, e);
     }

@@ -15,13 +15,13 @@ import com.azure.resourcemanager.compute.fluent.VirtualMachinesClient;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineInner;
 import com.azure.resourcemanager.compute.models.InstanceViewStatus;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 import org.slurmazure.power.cloud.CloudException;
-import org.slurmazure.power.domain.VmRef;
 import org.slurmazure.power.cloud.VmState;
 import org.slurmazure.power.domain.FailureClass;
+import org.slurmazure.power.domain.VmRef;
 
 /**
  * Many VMs and NICs in a few paged list calls instead of one GET each: each resource group's VM list (tags, NICs),
@@ -38,7 +38,8 @@ final class BulkReads {
     private final String resourceManager;
     private final Function<String, VirtualMachinesClient> vmsOfSubscription;
 
-    BulkReads(HttpPipeline pipeline, String resourceManager, Function<String, VirtualMachinesClient> vmsOfSubscription) {
+    BulkReads(
+            HttpPipeline pipeline, String resourceManager, Function<String, VirtualMachinesClient> vmsOfSubscription) {
         this.pipeline = pipeline;
         this.resourceManager = resourceManager.replaceAll("/+$", "");
         this.vmsOfSubscription = vmsOfSubscription;
@@ -48,16 +49,21 @@ final class BulkReads {
         Map<String, List<VmRef>> byGroup = new LinkedHashMap<>();
         Map<String, List<VmRef>> bySubscription = new LinkedHashMap<>();
         for (VmRef r : refs) {
-            byGroup.computeIfAbsent(r.subscriptionId() + "/" + lower(r.resourceGroup()), k -> new ArrayList<>()).add(r);
-            bySubscription.computeIfAbsent(r.subscriptionId(), k -> new ArrayList<>()).add(r);
+            byGroup.computeIfAbsent(r.subscriptionId() + "/" + lower(r.resourceGroup()), k -> new ArrayList<>())
+                    .add(r);
+            bySubscription
+                    .computeIfAbsent(r.subscriptionId(), k -> new ArrayList<>())
+                    .add(r);
         }
         Map<String, List<InstanceViewStatus>> statuses = new HashMap<>();
         for (String subscription : bySubscription.keySet()) {
             try {
                 AzureCalls.call(() -> {
-                    for (VirtualMachineInner vm : vmsOfSubscription.apply(subscription).list("true", null, null,
-                            Context.NONE)) {
-                        if (vm.id() != null && vm.instanceView() != null && vm.instanceView().statuses() != null) {
+                    for (VirtualMachineInner vm :
+                            vmsOfSubscription.apply(subscription).list("true", null, null, Context.NONE)) {
+                        if (vm.id() != null
+                                && vm.instanceView() != null
+                                && vm.instanceView().statuses() != null) {
                             statuses.put(lower(vm.id()), vm.instanceView().statuses());
                         }
                     }
@@ -67,8 +73,11 @@ final class BulkReads {
                 if (e.failure() != FailureClass.FORBIDDEN) {
                     throw e;
                 }
-                LOG.info("cannot list the power states of subscription {} ({}): the role is scoped to resource "
-                        + "groups; reading each VM's power state with a GET", subscription, e.describe());
+                LOG.info(
+                        "cannot list the power states of subscription {} ({}): the role is scoped to resource "
+                                + "groups; reading each VM's power state with a GET",
+                        subscription,
+                        e.describe());
             }
         }
         Map<VmRef, VmState> result = new HashMap<>();
@@ -76,7 +85,8 @@ final class BulkReads {
             VmRef any = inGroup.get(0);
             Map<String, VirtualMachineInner> listed = new HashMap<>();
             AzureCalls.call(() -> {
-                for (VirtualMachineInner vm : vmsOfSubscription.apply(any.subscriptionId())
+                for (VirtualMachineInner vm : vmsOfSubscription
+                        .apply(any.subscriptionId())
                         .listByResourceGroup(any.resourceGroup(), null, null, Context.NONE)) {
                     listed.put(lower(vm.name()), vm);
                 }

@@ -12,11 +12,10 @@ import com.azure.core.http.HttpResponse;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
 import com.fasterxml.jackson.databind.JsonNode;
+import reactor.core.publisher.Flux;
 
 import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.Operation;
-
-import reactor.core.publisher.Flux;
 
 /**
  * ARM's asynchronous-operation contract, one poll at a time. The polls are ours, not the SDK poller's, so that a
@@ -40,8 +39,10 @@ final class LongRunningOperations {
         if (r.getStatusCode() != 202) {
             return new AzureOperation(null, null, null); // done already
         }
-        return new AzureOperation(r.getHeaders().getValue(AZURE_ASYNC_OPERATION),
-                r.getHeaders().getValue(HttpHeaderName.LOCATION), RetryAfter.parse(r.getHeaders(), null));
+        return new AzureOperation(
+                r.getHeaders().getValue(AZURE_ASYNC_OPERATION),
+                r.getHeaders().getValue(HttpHeaderName.LOCATION),
+                RetryAfter.parse(r.getHeaders(), null));
     }
 
     /**
@@ -84,8 +85,9 @@ final class LongRunningOperations {
             case "succeeded" -> Operation.Status.succeeded();
             case "failed", "canceled", "cancelled" -> {
                 AzureCalls.ErrorBody err = AzureCalls.ErrorBody.parse(body);
-                yield AzureFailures.operationFailed(err.code() != null ? err.code()
-                        : state.equalsIgnoreCase("failed") ? null : "Canceled", err.message());
+                yield AzureFailures.operationFailed(
+                        err.code() != null ? err.code() : state.equalsIgnoreCase("failed") ? null : "Canceled",
+                        err.message());
             }
             default -> Operation.Status.inProgress(retryAfter);
         };

@@ -10,11 +10,10 @@ import java.util.concurrent.TimeoutException;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
+import reactor.core.publisher.Mono;
 
 import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.domain.FailureClass;
-
-import reactor.core.publisher.Mono;
 
 /**
  * Takes the token once, up front and within a time limit, and hands it to every request while it is valid. A
@@ -40,24 +39,37 @@ final class PrefetchedCredential implements TokenCredential {
      */
     void prefetch(String scope, Duration limit) throws CloudException {
         TokenRequestContext request = new TokenRequestContext().addScopes(scope);
-        CompletableFuture<AccessToken> future = CompletableFuture.supplyAsync(() -> delegate.getTokenSync(request),
-                PrefetchedCredential::daemon);
+        CompletableFuture<AccessToken> future =
+                CompletableFuture.supplyAsync(() -> delegate.getTokenSync(request), PrefetchedCredential::daemon);
         try {
             token = future.get(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new CloudException(FailureClass.NETWORK, true, 0, null, "no token from the identity endpoint "
-                    + "within " + Math.max(1, limit.toSeconds()) + " s", null, e);
+            throw new CloudException(
+                    FailureClass.NETWORK,
+                    true,
+                    0,
+                    null,
+                    "no token from the identity endpoint " + "within " + Math.max(1, limit.toSeconds()) + " s",
+                    null,
+                    e);
         } catch (ExecutionException e) {
             CloudException c = AzureFailures.thrown(e.getCause());
-            String message = c.getMessage().startsWith("token request failed") ? c.getMessage()
+            String message = c.getMessage().startsWith("token request failed")
+                    ? c.getMessage()
                     : "token request failed: " + c.getMessage();
-            throw new CloudException(c.failure() == FailureClass.INTERNAL ? FailureClass.AUTH : c.failure(),
-                    c.retryable(), c.httpStatus(), c.errorCode(), message, null, e.getCause());
+            throw new CloudException(
+                    c.failure() == FailureClass.INTERNAL ? FailureClass.AUTH : c.failure(),
+                    c.retryable(),
+                    c.httpStatus(),
+                    c.errorCode(),
+                    message,
+                    null,
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CloudException(FailureClass.AUTH, false, 0, null, "interrupted while waiting for a token",
-                    null, e);
+            throw new CloudException(
+                    FailureClass.AUTH, false, 0, null, "interrupted while waiting for a token", null, e);
         }
     }
 

@@ -16,8 +16,7 @@ final class RetryAfter {
     /** Longer hints are cut to this: no run lasts an hour, and a larger value must not overflow nanoseconds. */
     static final Duration MAX = Duration.ofHours(1);
 
-    private RetryAfter() {
-    }
+    private RetryAfter() {}
 
     /** The delay the headers ask for, or {@code fallback} when they ask none (or nonsense). */
     static Duration parse(HttpHeaders headers, Duration fallback) {

@@ -14,7 +14,6 @@ import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
-
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -70,13 +69,15 @@ final class ThrottleGate implements HttpPipelinePolicy {
         RequestClass cls = classOf(context.getHttpRequest().getHttpMethod());
         AtomicBoolean holding = new AtomicBoolean();
         return Mono.fromCallable(() -> {
-            enter(cls);
-            holding.set(true);
-            return cls;
-        }).subscribeOn(Schedulers.boundedElastic())
-                .onErrorMap(InterruptedException.class,
-                        e -> new UncheckedIOException(new InterruptedIOException("interrupted before the request "
-                                + "was sent")))
+                    enter(cls);
+                    holding.set(true);
+                    return cls;
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(
+                        InterruptedException.class,
+                        e -> new UncheckedIOException(
+                                new InterruptedIOException("interrupted before the request " + "was sent")))
                 .then(Mono.defer(() -> {
                     sent.increment();
                     return next.process();

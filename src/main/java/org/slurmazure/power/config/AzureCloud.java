@@ -7,6 +7,7 @@ import java.util.Optional;
  * {@code azure.cloud}: the Azure cloud and, for the known ones, its endpoints. {@link #CUSTOM} takes its endpoints from
  * {@code azure.endpoints}.
  */
+@SuppressWarnings("ImmutableEnumChecker") // AzureEndpoints is a record of URIs and strings: immutable
 public enum AzureCloud {
     AZURE_CLOUD(
             "AzureCloud",

@@ -83,6 +83,7 @@ public record FileInfo(
         return permissions.map(PosixFilePermissions::toString);
     }
 
+    @SuppressWarnings("EnumOrdinal") // PosixFilePermission's order is documented: OWNER_READ ... OTHERS_EXECUTE
     static String octal(Set<PosixFilePermission> permissions) {
         int mode = 0;
         for (PosixFilePermission p : permissions) {

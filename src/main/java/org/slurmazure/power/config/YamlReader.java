@@ -74,11 +74,13 @@ final class YamlReader {
         JsonToken token = parser.currentToken();
         Mark mark = mark(parser.currentTokenLocation());
         switch (token) {
-            case START_OBJECT:
+            case START_OBJECT -> {
                 return readMap(parser, path, mark);
-            case START_ARRAY:
+            }
+            case START_ARRAY -> {
                 return readList(parser, path, mark);
-            case VALUE_STRING:
+            }
+            case VALUE_STRING -> {
                 if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
                     diagnostics.error(
                             mark,
@@ -87,18 +89,23 @@ final class YamlReader {
                                     + ", expected a plain value (YAML anchors and aliases are not supported)");
                 }
                 return new Scalar(parser.getText(), ScalarKind.STRING, mark);
-            case VALUE_NUMBER_INT:
+            }
+            case VALUE_NUMBER_INT -> {
                 return new Scalar(parser.getText(), ScalarKind.INTEGER, mark);
-            case VALUE_NUMBER_FLOAT:
+            }
+            case VALUE_NUMBER_FLOAT -> {
                 return new Scalar(parser.getText(), ScalarKind.FLOAT, mark);
-            case VALUE_TRUE:
-            case VALUE_FALSE:
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
                 return new Scalar(parser.getText(), ScalarKind.BOOLEAN, mark);
-            case VALUE_NULL:
+            }
+            case VALUE_NULL -> {
                 return new Scalar(parser.getText() == null ? "" : parser.getText(), ScalarKind.NULL, mark);
-            default:
+            }
+            default -> {
                 // VALUE_EMBEDDED_OBJECT (binary !!binary) and anything else YAML may produce.
                 return new Scalar(String.valueOf(parser.getText()), ScalarKind.STRING, mark);
+            }
         }
     }
 

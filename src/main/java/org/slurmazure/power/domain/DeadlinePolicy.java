@@ -19,6 +19,8 @@ public final class DeadlinePolicy {
     private DeadlinePolicy() {}
 
     /**
+     * The limit of one run.
+     *
      * @param killTimer     when slurmscriptd kills the program (23.02+), if known
      * @param resumeTimeout the shortest ResumeTimeout of the nodes' partitions, if known
      */

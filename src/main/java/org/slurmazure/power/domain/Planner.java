@@ -18,6 +18,8 @@ public final class Planner {
     private Planner() {}
 
     /**
+     * The next step for a VM in {@code state}.
+     *
      * @param updating Azure reports an operation still changing the VM ({@code ProvisioningState/updating}): the
      *                 power state shown may be the one before it, so wait for it to settle before deciding
      */

@@ -221,8 +221,8 @@ final class NodeRun {
                 polls++;
                 double backoff = engine.settings.firstPollDelay().toMillis() * Math.pow(1.5, polls);
                 Duration next = max(
-                        Duration.ofMillis((long)
-                                Math.min(backoff, engine.settings.maxPollDelay().toMillis())),
+                        Duration.ofMillis((long) Math.min(
+                                backoff, (double) engine.settings.maxPollDelay().toMillis())),
                         status.retryAfter());
                 later(next, () -> poll(op), FailureClass.TIMEOUT, action + " did not finish");
             }

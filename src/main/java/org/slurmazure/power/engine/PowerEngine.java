@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -57,6 +58,8 @@ public final class PowerEngine {
     public record Unfinished(String node, VmRef vm, String doing) {}
 
     /**
+     * How the engine works.
+     *
      * @param mode           resume, suspend or resume-fail
      * @param tagName        only VMs carrying this tag ...
      * @param tagValue       ... with this value are touched
@@ -241,7 +244,7 @@ public final class PowerEngine {
     /** Runs {@code step} of {@code r} on the pool after {@code delay}. */
     void schedule(NodeRun r, Duration delay, Runnable step) {
         try {
-            pool.schedule(() -> r.step(step), delay.toNanos(), TimeUnit.NANOSECONDS);
+            Future<?> unused = pool.schedule(() -> r.step(step), delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException shuttingDown) {
             // the run is over; the deadline path gave this node its outcome
         }

@@ -49,7 +49,7 @@ public final class PowerRun {
 
     /** How the cloud is reached; not called at all for an offline dry run. */
     public interface CloudFactory {
-        /** @param tokenLimit how long the token request may take */
+        /** Builds the client and takes a token within {@code tokenLimit}. */
         CloudVms create(Duration tokenLimit) throws CloudSetupException;
     }
 
@@ -140,13 +140,7 @@ public final class PowerRun {
                 // A VM started now would run while Slurm cannot be told its address, nor that it failed.
                 LOG.error("{}: cannot tell Slurm anything: {}; nothing started", mode.command(), e.getMessage());
                 return finish(
-                        failEach(
-                                nodes,
-                                jobIds,
-                                resolution,
-                                FailureClass.CONFIG,
-                                e.getMessage() + "; nothing started",
-                                byNode),
+                        failEach(nodes, jobIds, FailureClass.CONFIG, e.getMessage() + "; nothing started", byNode),
                         0,
                         true,
                         null,
@@ -367,7 +361,6 @@ public final class PowerRun {
     private Map<String, NodeOutcome> failEach(
             List<String> nodes,
             Map<String, List<Long>> jobIds,
-            Resolution resolution,
             FailureClass cls,
             String why,
             Map<String, NodeOutcome> byNode) {

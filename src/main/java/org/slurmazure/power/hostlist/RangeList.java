@@ -115,7 +115,7 @@ final class RangeList {
 
     /** hostrange_prefix_cmp: natural order of the prefixes; on a tie, a single host comes first. */
     static int prefixCmp(Range a, Range b) {
-        int r = a.prefix == b.prefix ? 0 : NaturalOrder.compare(a.prefix, b.prefix);
+        int r = a.prefix.equals(b.prefix) ? 0 : NaturalOrder.compare(a.prefix, b.prefix);
         return r != 0 ? r : (b.single ? 1 : 0) - (a.single ? 1 : 0);
     }
 

@@ -47,7 +47,7 @@ public record SlurmLimits(
         }
         List<Duration> partitions = new ArrayList<>();
         if (showPartitions != null) {
-            for (String line : showPartitions.split("\n")) {
+            for (String line : showPartitions.lines().toList()) {
                 Matcher p = PARTITION_RESUME.matcher(line);
                 if (p.find()) {
                     Duration d = seconds(p.group(1));

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +44,7 @@ public final class SlurmReporter implements AutoCloseable {
     private final List<NodeAddress> pendingAddresses = new ArrayList<>();
     private final ScheduledExecutorService flusher;
     private final Map<String, VmRef> vms = new ConcurrentHashMap<>();
-    private volatile int nodesNotTold;
+    private final AtomicInteger nodesNotTold = new AtomicInteger();
 
     /**
      * @param slurm    the Slurm control; each call is bounded by the time left until {@code endNanos}
@@ -57,7 +59,7 @@ public final class SlurmReporter implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        flusher.scheduleWithFixedDelay(this::flush, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
+        Future<?> unused = flusher.scheduleWithFixedDelay(this::flush, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
     }
 
     /** The VM behind each node, to name it in the log when Slurm could not be told about the node. */
@@ -87,12 +89,12 @@ public final class SlurmReporter implements AutoCloseable {
 
     /** True when some update could not be applied: the run must not exit 0. */
     public boolean slurmFailed() {
-        return nodesNotTold > 0;
+        return nodesNotTold.get() > 0;
     }
 
     /** How many node updates Slurm did not get (each is named in the log). */
     public int nodesNotTold() {
-        return nodesNotTold;
+        return nodesNotTold.get();
     }
 
     /** Sends what is queued. Runs on the flusher thread, and once more from {@link #close}. */
@@ -180,7 +182,7 @@ public final class SlurmReporter implements AutoCloseable {
                         vm == null ? "-" : vm,
                         updateByNode.getOrDefault(node, what));
             }
-            nodesNotTold += failed.size();
+            nodesNotTold.addAndGet(failed.size());
         }
     }
 

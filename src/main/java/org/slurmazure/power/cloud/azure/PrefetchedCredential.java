@@ -2,6 +2,7 @@ package org.slurmazure.power.cloud.azure;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +83,8 @@ final class PrefetchedCredential implements TokenCredential {
     @Override
     public Mono<AccessToken> getToken(TokenRequestContext request) {
         AccessToken t = token;
-        if (t != null && t.getExpiresAt().isAfter(OffsetDateTime.now().plus(MARGIN))) {
+        if (t != null
+                && t.getExpiresAt().isAfter(OffsetDateTime.now(ZoneOffset.UTC).plus(MARGIN))) {
             return Mono.just(t);
         }
         return delegate.getToken(request).doOnNext(fresh -> token = fresh);
@@ -91,7 +93,8 @@ final class PrefetchedCredential implements TokenCredential {
     @Override
     public AccessToken getTokenSync(TokenRequestContext request) {
         AccessToken t = token;
-        if (t != null && t.getExpiresAt().isAfter(OffsetDateTime.now().plus(MARGIN))) {
+        if (t != null
+                && t.getExpiresAt().isAfter(OffsetDateTime.now(ZoneOffset.UTC).plus(MARGIN))) {
             return t;
         }
         AccessToken fresh = delegate.getTokenSync(request);

@@ -2,6 +2,8 @@ package org.slurmazure.power.cloud;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.slurmazure.power.domain.FailureClass;
 
 /**
@@ -15,8 +17,8 @@ public class CloudException extends Exception {
     private final transient FailureClass failure;
     private final boolean retryable;
     private final int httpStatus;
-    private final String errorCode;
-    private final Duration retryAfter;
+    private final @Nullable String errorCode;
+    private final @Nullable Duration retryAfter;
 
     /**
      * @param failure    the kind of failure
@@ -30,10 +32,10 @@ public class CloudException extends Exception {
             FailureClass failure,
             boolean retryable,
             int httpStatus,
-            String errorCode,
+            @Nullable String errorCode,
             String message,
-            Duration retryAfter,
-            Throwable cause) {
+            @Nullable Duration retryAfter,
+            @Nullable Throwable cause) {
         super(message, cause);
         this.failure = failure;
         this.retryable = retryable;
@@ -56,19 +58,20 @@ public class CloudException extends Exception {
     }
 
     /** Azure's error code ({@code ResourceNotFound}, {@code AllocationFailed}, ...), or null. */
-    public String errorCode() {
+    public @Nullable String errorCode() {
         return errorCode;
     }
 
     /** Azure's Retry-After, or null. */
-    public Duration retryAfter() {
+    public @Nullable Duration retryAfter() {
         return retryAfter;
     }
 
     /** {@code Code: message (HTTP n)}: the detail for the log and the Slurm reason. */
     public String describe() {
-        String code = errorCode == null || getMessage().startsWith(errorCode) ? "" : errorCode + ": ";
+        String message = String.valueOf(getMessage());
+        String code = errorCode == null || message.startsWith(errorCode) ? "" : errorCode + ": ";
         String status = httpStatus == 0 ? "" : " (HTTP " + httpStatus + ")";
-        return code + getMessage() + status;
+        return code + message + status;
     }
 }

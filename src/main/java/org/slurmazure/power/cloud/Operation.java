@@ -2,6 +2,8 @@ package org.slurmazure.power.cloud;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.slurmazure.power.domain.FailureClass;
 
 /**
@@ -10,6 +12,7 @@ import org.slurmazure.power.domain.FailureClass;
  */
 public interface Operation {
     /** How long Azure asked us to wait before the next poll (its Retry-After), if it said. */
+    @Nullable
     Duration suggestedPollDelay();
 
     /**
@@ -19,18 +22,18 @@ public interface Operation {
      */
     record Status(
             State state,
-            FailureClass failure,
+            @Nullable FailureClass failure,
             boolean retryable,
-            String errorCode,
-            String errorMessage,
-            Duration retryAfter) {
+            @Nullable String errorCode,
+            @Nullable String errorMessage,
+            @Nullable Duration retryAfter) {
         public enum State {
             IN_PROGRESS,
             SUCCEEDED,
             FAILED
         }
 
-        public static Status inProgress(Duration retryAfter) {
+        public static Status inProgress(@Nullable Duration retryAfter) {
             return new Status(State.IN_PROGRESS, null, false, null, null, retryAfter);
         }
 
@@ -38,8 +41,14 @@ public interface Operation {
             return new Status(State.SUCCEEDED, null, false, null, null, null);
         }
 
-        public static Status failed(FailureClass failure, boolean retryable, String code, String message) {
+        public static Status failed(
+                FailureClass failure, boolean retryable, @Nullable String code, @Nullable String message) {
             return new Status(State.FAILED, failure, retryable, code, message, null);
+        }
+
+        /** Why a failed operation failed; {@code azure-error} when the status says nothing. */
+        public FailureClass failureClass() {
+            return failure == null ? FailureClass.AZURE_ERROR : failure;
         }
 
         /** {@code Code: message}, for the log and the Slurm reason. */

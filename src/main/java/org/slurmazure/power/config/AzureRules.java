@@ -1,9 +1,5 @@
 package org.slurmazure.power.config;
 
-import static org.slurmazure.power.config.SchemaWalker.GUID;
-import static org.slurmazure.power.config.SchemaWalker.GUID_EXAMPLE;
-import static org.slurmazure.power.config.SchemaWalker.hasBadChar;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -17,6 +13,10 @@ import org.slurmazure.power.config.YamlNode.Entry;
 import org.slurmazure.power.config.YamlNode.Mark;
 import org.slurmazure.power.config.YamlNode.Scalar;
 
+import static org.slurmazure.power.config.SchemaWalker.GUID;
+import static org.slurmazure.power.config.SchemaWalker.GUID_EXAMPLE;
+import static org.slurmazure.power.config.SchemaWalker.hasBadChar;
+
 /** The rules of the {@code azure} section: cloud, endpoints, subscription, credential, CA certificates and proxy. */
 final class AzureRules {
     private static final Pattern DOMAIN =
@@ -24,8 +24,11 @@ final class AzureRules {
 
     private static final String CLOUDS = "AzureCloud, AzureChinaCloud, AzureUSGovernment or custom";
     private static final String CREDENTIAL_TYPES = "client-certificate, client-secret, managed-identity or azure-cli";
-    private static final List<String> CREDENTIAL_TYPE_LIST = List.of(Credential.ClientCertificate.TYPE,
-            Credential.ClientSecret.TYPE, Credential.ManagedIdentity.TYPE, Credential.AzureCli.TYPE);
+    private static final List<String> CREDENTIAL_TYPE_LIST = List.of(
+            Credential.ClientCertificate.TYPE,
+            Credential.ClientSecret.TYPE,
+            Credential.ManagedIdentity.TYPE,
+            Credential.AzureCli.TYPE);
 
     private final SchemaWalker w;
     private final Diagnostics d;
@@ -52,15 +55,16 @@ final class AzureRules {
 
     AzureDraft azure(Section root) {
         AzureDraft a = new AzureDraft();
-        Section azure = w.section(root, "azure", ConfigKeys.AZURE, true,
-                "a mapping with subscriptionId and credential");
+        Section azure =
+                w.section(root, "azure", ConfigKeys.AZURE, true, "a mapping with subscriptionId and credential");
         a.present = azure.present();
         a.mark = azure.mark();
 
         Scalar cloudValue = w.scalar(azure, "cloud", false, "one of " + CLOUDS);
         boolean cloudKnown = true;
         if (cloudValue != null) {
-            Optional<AzureCloud> cloud = AzureCloud.fromConfigName(cloudValue.text().strip());
+            Optional<AzureCloud> cloud =
+                    AzureCloud.fromConfigName(cloudValue.text().strip());
             if (cloud.isPresent()) {
                 a.cloud = cloud.get();
             } else {
@@ -70,7 +74,9 @@ final class AzureRules {
                     names.add(c.configName());
                 }
                 String close = ConfigKeys.closest(cloudValue.text().strip(), names);
-                d.found(cloudValue, azure.key("cloud"),
+                d.found(
+                        cloudValue,
+                        azure.key("cloud"),
                         "one of " + CLOUDS + (close != null ? "; did you mean \"" + close + "\"?" : ""));
             }
         }
@@ -93,7 +99,10 @@ final class AzureRules {
         if (ca != null) {
             a.caCertificates = w.absolutePath(ca, azure.key("caCertificates"), "/etc/slurm/extra-ca.pem");
             if (a.caCertificates != null) {
-                w.checkReadableFile(a.caCertificates, azure.key("caCertificates"), ca.mark(),
+                w.checkReadableFile(
+                        a.caCertificates,
+                        azure.key("caCertificates"),
+                        ca.mark(),
                         "TLS connections that need these CA certificates will fail until it does");
             }
         }
@@ -111,8 +120,11 @@ final class AzureRules {
         if (a.cloud != AzureCloud.CUSTOM) {
             a.endpoints = a.cloud.knownEndpoints().orElseThrow();
             if (givenWithValue) {
-                d.error(given.keyMark(), azure.key("endpoints"), "found endpoints with cloud " + a.cloud.configName()
-                        + ", expected endpoints only with cloud: custom (the known clouds have fixed endpoints)");
+                d.error(
+                        given.keyMark(),
+                        azure.key("endpoints"),
+                        "found endpoints with cloud " + a.cloud.configName()
+                                + ", expected endpoints only with cloud: custom (the known clouds have fixed endpoints)");
             }
             return;
         }
@@ -130,8 +142,8 @@ final class AzureRules {
         URI rm = w.httpsUrl(endpoints, "resourceManager", "https://management.example/");
         URI authority = w.httpsUrl(endpoints, "authority", "https://login.example/");
         String audience = AzureCloud.DEFAULT_CUSTOM_AUDIENCE;
-        Scalar aud = w.scalar(endpoints, "audience", false,
-                "a token audience like https://management.core.windows.net/");
+        Scalar aud =
+                w.scalar(endpoints, "audience", false, "a token audience like https://management.core.windows.net/");
         if (aud != null) {
             String text = aud.text().strip();
             if (text.isEmpty() || hasBadChar(text, '!', "")) {
@@ -151,17 +163,24 @@ final class AzureRules {
         try {
             URI uri = new URI(text);
             if (uri.getRawUserInfo() != null) {
-                d.found(v, key, "http://HOST:PORT without a user name or password"
-                        + " (proxy authentication is not supported)");
+                d.found(
+                        v,
+                        key,
+                        "http://HOST:PORT without a user name or password"
+                                + " (proxy authentication is not supported)");
                 return null;
             }
             if (!"http".equalsIgnoreCase(uri.getScheme())) {
                 d.found(v, key, expected + " (the proxy is reached over plain HTTP and tunnels TLS with CONNECT)");
                 return null;
             }
-            if (uri.getHost() == null || uri.getPort() < 1
-                    || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            if (uri.getHost() == null
+                    || uri.getPort() < 1
+                    || (uri.getRawPath() != null
+                            && !uri.getRawPath().isEmpty()
+                            && !uri.getRawPath().equals("/"))
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
                 d.found(v, key, expected + " (scheme, host and port only)");
                 return null;
             }
@@ -173,7 +192,11 @@ final class AzureRules {
     }
 
     private Credential credential(Section azure) {
-        Section c = w.section(azure, "credential", ConfigKeys.CREDENTIAL, true,
+        Section c = w.section(
+                azure,
+                "credential",
+                ConfigKeys.CREDENTIAL,
+                true,
                 "a mapping with type (" + CREDENTIAL_TYPES + ") and its settings");
         if (!c.present()) {
             return null;
@@ -185,7 +208,9 @@ final class AzureRules {
         String type = typeValue.text().strip();
         if (!CREDENTIAL_TYPE_LIST.contains(type)) {
             String close = ConfigKeys.closest(type, CREDENTIAL_TYPE_LIST);
-            d.found(typeValue, c.key("type"),
+            d.found(
+                    typeValue,
+                    c.key("type"),
                     "one of " + CREDENTIAL_TYPES + (close != null ? "; did you mean \"" + close + "\"?" : ""));
             return null;
         }
@@ -228,9 +253,12 @@ final class AzureRules {
                 notUsed(c, type, "certificatePasswordFile");
                 notUsed(c, type, "secretFile");
                 String tenant = tenant(c, false, tenantExpected);
-                d.warn(typeValue.mark(), c.key("type"), "azure-cli uses the Azure CLI login of the user running the"
-                        + " command: fine for an admin by hand, but the power programs run as SlurmUser from slurmctld;"
-                        + " use client-certificate (or managed-identity on an Azure VM) for them");
+                d.warn(
+                        typeValue.mark(),
+                        c.key("type"),
+                        "azure-cli uses the Azure CLI login of the user running the"
+                                + " command: fine for an admin by hand, but the power programs run as SlurmUser from slurmctld;"
+                                + " use client-certificate (or managed-identity on an Azure VM) for them");
                 return new Credential.AzureCli(Optional.ofNullable(tenant));
             }
         }
@@ -239,15 +267,18 @@ final class AzureRules {
     private void notUsed(Section c, String type, String key) {
         Entry e = c.entry(key);
         if (e != null) {
-            d.error(e.keyMark(), c.key(key), "not used with type " + type + "; expected only the keys of "
-                    + type + " (" + String.join(", ", credentialKeys(type)) + ")");
+            d.error(
+                    e.keyMark(),
+                    c.key(key),
+                    "not used with type " + type + "; expected only the keys of " + type + " ("
+                            + String.join(", ", credentialKeys(type)) + ")");
         }
     }
 
     private static List<String> credentialKeys(String type) {
         return switch (type) {
             case Credential.ClientCertificate.TYPE ->
-                    List.of("tenantId", "clientId", "certificateFile", "certificatePasswordFile");
+                List.of("tenantId", "clientId", "certificateFile", "certificatePasswordFile");
             case Credential.ClientSecret.TYPE -> List.of("tenantId", "clientId", "secretFile");
             case Credential.ManagedIdentity.TYPE -> List.of("clientId");
             default -> List.of("tenantId");

@@ -1,8 +1,5 @@
 package org.slurmazure.power.config;
 
-import static org.slurmazure.power.config.SchemaWalker.GUID_EXAMPLE;
-import static org.slurmazure.power.config.SchemaWalker.hasBadChar;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -24,6 +21,9 @@ import org.slurmazure.power.config.YamlNode.Mark;
 import org.slurmazure.power.config.YamlNode.Scalar;
 import org.slurmazure.power.hostlist.Hostlist;
 import org.slurmazure.power.hostlist.InvalidHostlistException;
+
+import static org.slurmazure.power.config.SchemaWalker.GUID_EXAMPLE;
+import static org.slurmazure.power.config.SchemaWalker.hasBadChar;
 
 /**
  * The rules of the {@code cluster} and {@code nodeGroups} sections: the cluster tag, each group (name, hostlist,
@@ -52,7 +52,11 @@ final class ClusterRules {
         if (!cluster.present()) {
             return null;
         }
-        Section tag = w.section(cluster, "tag", ConfigKeys.TAG, true,
+        Section tag = w.section(
+                cluster,
+                "tag",
+                ConfigKeys.TAG,
+                true,
                 "a mapping with name and value, like { name: slurm-cluster, value: hpc1 }");
         if (!tag.present()) {
             return null;
@@ -62,8 +66,7 @@ final class ClusterRules {
         String nameText = null;
         if (name != null) {
             nameText = name.text().strip();
-            if (nameText.isEmpty() || nameText.length() > 512
-                    || hasBadChar(nameText, ' ', TAG_NAME_FORBIDDEN)) {
+            if (nameText.isEmpty() || nameText.length() > 512 || hasBadChar(nameText, ' ', TAG_NAME_FORBIDDEN)) {
                 d.found(name, tag.key("name"), nameExpected);
                 nameText = null;
             }
@@ -163,8 +166,8 @@ final class ClusterRules {
             g.nodeNames = expand(nodes, s.key("nodes"));
         }
 
-        String rgExpected = "a resource group name (1-90 letters, digits, '.', '_', '-', '(' or ')',"
-                + " not ending with '.')";
+        String rgExpected =
+                "a resource group name (1-90 letters, digits, '.', '_', '-', '(' or ')'," + " not ending with '.')";
         Scalar rg = w.scalar(s, "resourceGroup", true, rgExpected);
         if (rg != null) {
             String text = rg.text().strip();
@@ -209,7 +212,9 @@ final class ClusterRules {
                         repeated.add(n);
                     }
                 }
-                d.warn(nodes.mark(), key,
+                d.warn(
+                        nodes.mark(),
+                        key,
                         "lists " + describeNodes(repeated) + " more than once; each node counts once");
             }
             return List.copyOf(unique);
@@ -224,10 +229,16 @@ final class ClusterRules {
         String expected = "a VM name template like \"{node}\" or \"vm-{node}\" (letters, digits, '-', '_', '.'"
                 + " and the placeholder {node})";
         Entry e = s.entry("vmName");
-        if (e != null && e.value() instanceof MapNode m && m.entries().size() == 1
-                && m.entries().values().iterator().next().value() instanceof Scalar v && v.isNull()) {
-            d.error(e.value().mark(), key, "found a mapping, expected " + expected
-                    + "; put the template in quotes: vmName: \"{" + m.entries().keySet().iterator().next() + "}\"");
+        if (e != null
+                && e.value() instanceof MapNode m
+                && m.entries().size() == 1
+                && m.entries().values().iterator().next().value() instanceof Scalar v
+                && v.isNull()) {
+            d.error(
+                    e.value().mark(),
+                    key,
+                    "found a mapping, expected " + expected + "; put the template in quotes: vmName: \"{"
+                            + m.entries().keySet().iterator().next() + "}\"");
             return;
         }
         Scalar t = w.scalar(s, "vmName", false, expected);
@@ -251,8 +262,11 @@ final class ClusterRules {
             GroupDraft other = byName.putIfAbsent(g.name, g);
             if (other != null) {
                 Mark at = g.nameMark != null ? g.nameMark : g.mark;
-                d.error(at, g.path + ".name", "found \"" + g.name + "\", which is already the name of "
-                        + other.path + (other.nameGiven ? "" : " (its default name)") + "; expected a unique name");
+                d.error(
+                        at,
+                        g.path + ".name",
+                        "found \"" + g.name + "\", which is already the name of " + other.path
+                                + (other.nameGiven ? "" : " (its default name)") + "; expected a unique name");
             }
         }
 
@@ -265,15 +279,24 @@ final class ClusterRules {
             }
         }
         if (azure.present && !azure.subscriptionGiven && !without.isEmpty()) {
-            d.error(azure.subscriptionMark, "azure.subscriptionId",
+            d.error(
+                    azure.subscriptionMark,
+                    "azure.subscriptionId",
                     (azure.subscriptionEmpty ? "found no value, expected" : "missing; expected")
-                    + " a subscription GUID like " + GUID_EXAMPLE
-                    + " (required unless every node group sets its own subscriptionId; "
-                    + (without.size() == 1 ? without.get(0) + " does not)" : String.join(", ", without) + " do not)"));
+                            + " a subscription GUID like " + GUID_EXAMPLE
+                            + " (required unless every node group sets its own subscriptionId; "
+                            + (without.size() == 1
+                                    ? without.get(0) + " does not)"
+                                    : String.join(", ", without) + " do not)"));
         }
-        if (azure.present && azure.subscriptionGiven && azure.subscriptionId != null && without.isEmpty()
+        if (azure.present
+                && azure.subscriptionGiven
+                && azure.subscriptionId != null
+                && without.isEmpty()
                 && !groups.isEmpty()) {
-            d.warn(azure.subscriptionMark, "azure.subscriptionId",
+            d.warn(
+                    azure.subscriptionMark,
+                    "azure.subscriptionId",
                     "not used: every node group sets its own subscriptionId");
         }
 
@@ -305,10 +328,13 @@ final class ClusterRules {
             }
             for (Map.Entry<GroupDraft, List<String>> e : shared.entrySet()) {
                 GroupDraft other = e.getKey();
-                d.error(g.nodesMark, g.path + ".nodes", describeNodes(e.getValue()) + " of group \"" + g.name
-                        + "\" " + (e.getValue().size() == 1 ? "is" : "are") + " also in group \"" + other.name
-                        + "\" (" + other.path + ", line " + other.nodesMark.line()
-                        + "); expected each node in one group only");
+                d.error(
+                        g.nodesMark,
+                        g.path + ".nodes",
+                        describeNodes(e.getValue()) + " of group \"" + g.name
+                                + "\" " + (e.getValue().size() == 1 ? "is" : "are") + " also in group \"" + other.name
+                                + "\" (" + other.path + ", line " + other.nodesMark.line()
+                                + "); expected each node in one group only");
             }
         }
     }
@@ -338,9 +364,12 @@ final class ClusterRules {
             }
             if (bad > 0) {
                 String vm = g.template.replace(NodeGroup.NODE_PLACEHOLDER, badNode);
-                d.error(at, key, what + " gives " + Text.quote(vm) + " for node " + badNode
-                        + (bad > 1 ? " (and " + (bad - 1) + " more nodes)" : "") + ", where " + badReason
-                        + "; expected " + VmNames.RULES);
+                d.error(
+                        at,
+                        key,
+                        what + " gives " + Text.quote(vm) + " for node " + badNode
+                                + (bad > 1 ? " (and " + (bad - 1) + " more nodes)" : "") + ", where " + badReason
+                                + "; expected " + VmNames.RULES);
                 continue;
             }
             if (g.resourceGroup == null || g.subscriptionId == null) {
@@ -357,8 +386,13 @@ final class ClusterRules {
                 }
             }
             if (clash != null) {
-                d.error(at, key, what + ": " + clash + "; expected one VM per node"
-                        + (g.template.contains(NodeGroup.NODE_PLACEHOLDER) ? "" : " (use {node} in the template)"));
+                d.error(
+                        at,
+                        key,
+                        what + ": " + clash + "; expected one VM per node"
+                                + (g.template.contains(NodeGroup.NODE_PLACEHOLDER)
+                                        ? ""
+                                        : " (use {node} in the template)"));
             }
         }
     }

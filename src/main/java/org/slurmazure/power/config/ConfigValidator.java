@@ -36,14 +36,13 @@ final class ConfigValidator {
     }
 
     /** The configuration, or empty when any error was reported (now or before, e.g. by the YAML reader). */
-    static Optional<Config> validate(Path source, Optional<YamlNode> root, Diagnostics diagnostics,
-                                     FileChecks files) {
+    static Optional<Config> validate(Path source, Optional<YamlNode> root, Diagnostics diagnostics, FileChecks files) {
         return new ConfigValidator(source, diagnostics, files).validate(root);
     }
 
     private Optional<Config> validate(Optional<YamlNode> rootNode) {
-        String rootExpected = "a mapping with the sections azure, cluster and nodeGroups"
-                + " (see etc/azure-power.example.yaml)";
+        String rootExpected =
+                "a mapping with the sections azure, cluster and nodeGroups" + " (see etc/azure-power.example.yaml)";
         if (rootNode.isEmpty()) {
             if (!d.hasErrors()) {
                 d.error(null, "", "the file is empty, expected " + rootExpected);
@@ -74,14 +73,19 @@ final class ConfigValidator {
         LogSettings log = settingsRules.log(root);
         boolean logValid = d.errorCount() == before && log != null;
         Path stateDir = settingsRules.stateDir(root);
-        d.salvage(new Salvage(logValid ? Optional.of(log.file()) : Optional.empty(),
+        d.salvage(new Salvage(
+                logValid ? Optional.of(log.file()) : Optional.empty(),
                 slurmValid ? Optional.of(slurm.scontrol()) : Optional.empty()));
 
         if (d.hasErrors()) {
             return Optional.empty();
         }
-        AzureSettings azureSettings = new AzureSettings(azure.cloud, azure.endpoints,
-                Optional.ofNullable(azure.subscriptionId), azure.credential, Optional.ofNullable(azure.caCertificates),
+        AzureSettings azureSettings = new AzureSettings(
+                azure.cloud,
+                azure.endpoints,
+                Optional.ofNullable(azure.subscriptionId),
+                azure.credential,
+                Optional.ofNullable(azure.caCertificates),
                 Optional.ofNullable(azure.proxy));
         return Optional.of(new Config(source, azureSettings, tag, nodeGroups, slurm, limits, log, stateDir));
     }

@@ -123,8 +123,10 @@ final class SchemaWalker {
     Path absolutePath(Scalar v, String key, String example) {
         String text = v.text().strip();
         if (!text.startsWith("/") || text.indexOf('\0') >= 0) {
-            d.found(v, key, "an absolute path like " + example
-                    + " (the power programs run in slurmctld's working directory)");
+            d.found(
+                    v,
+                    key,
+                    "an absolute path like " + example + " (the power programs run in slurmctld's working directory)");
             return null;
         }
         try {
@@ -153,8 +155,11 @@ final class SchemaWalker {
         String text = v.text().strip();
         try {
             URI uri = new URI(text);
-            if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawUserInfo() != null
-                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            if (!"https".equalsIgnoreCase(uri.getScheme())
+                    || uri.getHost() == null
+                    || uri.getRawUserInfo() != null
+                    || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null) {
                 d.found(v, s.key(key), expected);
                 return null;
             }
@@ -192,8 +197,12 @@ final class SchemaWalker {
         Optional<Duration> parsed = Durations.parse(v.text());
         if (parsed.isEmpty()) {
             boolean tooLong = v.text().strip().matches("[0-9]+(ms|s|m|h)?");
-            d.found(v, s.key(key), tooLong && !v.text().strip().matches("0+(ms|s|m|h)?")
-                    ? "a duration of at most " + Durations.format(Durations.MAX) : Durations.EXPECTED);
+            d.found(
+                    v,
+                    s.key(key),
+                    tooLong && !v.text().strip().matches("0+(ms|s|m|h)?")
+                            ? "a duration of at most " + Durations.format(Durations.MAX)
+                            : Durations.EXPECTED);
             return null;
         }
         return parsed.get();
@@ -215,20 +224,39 @@ final class SchemaWalker {
     void checkSecretFile(Path path, String key, Mark mark) {
         FileInfo info = files.inspect(path);
         switch (info.kind()) {
-            case MISSING -> d.warn(mark, key, "file " + path + " does not exist; the power programs cannot"
-                    + " authenticate to Azure until it does");
-            case INACCESSIBLE -> d.warn(mark, key, "cannot inspect " + path + " (" + info.error().orElse("?")
-                    + "); make sure SlurmUser can read it and that only its owner can (chmod 600)");
-            case DIRECTORY, OTHER -> d.error(mark, key, "found " + (info.kind() == FileInfo.Kind.DIRECTORY
-                    ? "a directory" : "a special file") + " at " + path + ", expected a regular file");
+            case MISSING ->
+                d.warn(
+                        mark,
+                        key,
+                        "file " + path + " does not exist; the power programs cannot"
+                                + " authenticate to Azure until it does");
+            case INACCESSIBLE ->
+                d.warn(
+                        mark,
+                        key,
+                        "cannot inspect " + path + " (" + info.error().orElse("?")
+                                + "); make sure SlurmUser can read it and that only its owner can (chmod 600)");
+            case DIRECTORY, OTHER ->
+                d.error(
+                        mark,
+                        key,
+                        "found " + (info.kind() == FileInfo.Kind.DIRECTORY ? "a directory" : "a special file") + " at "
+                                + path + ", expected a regular file");
             case FILE -> {
                 if (info.accessibleByGroupOrOthers()) {
-                    d.error(mark, key, "found mode " + info.octalMode().orElse("?") + " on " + path
-                            + " (group or others can access it), expected mode 0600 or 0400 (chmod 600 " + path + ")");
+                    d.error(
+                            mark,
+                            key,
+                            "found mode " + info.octalMode().orElse("?") + " on " + path
+                                    + " (group or others can access it), expected mode 0600 or 0400 (chmod 600 " + path
+                                    + ")");
                 }
                 if (!info.readable()) {
-                    d.warn(mark, key, "file " + path + " is not readable by the user running this check;"
-                            + " the power programs (SlurmUser) must be able to read it");
+                    d.warn(
+                            mark,
+                            key,
+                            "file " + path + " is not readable by the user running this check;"
+                                    + " the power programs (SlurmUser) must be able to read it");
                 } else if (info.size() == 0) {
                     d.warn(mark, key, "file " + path + " is empty");
                 }
@@ -241,14 +269,25 @@ final class SchemaWalker {
         FileInfo info = files.inspect(path);
         switch (info.kind()) {
             case MISSING -> d.warn(mark, key, "file " + path + " does not exist; " + consequence);
-            case INACCESSIBLE -> d.warn(mark, key, "cannot inspect " + path + " (" + info.error().orElse("?")
-                    + "); make sure SlurmUser can read it");
-            case DIRECTORY, OTHER -> d.error(mark, key, "found " + (info.kind() == FileInfo.Kind.DIRECTORY
-                    ? "a directory" : "a special file") + " at " + path + ", expected a regular file");
+            case INACCESSIBLE ->
+                d.warn(
+                        mark,
+                        key,
+                        "cannot inspect " + path + " (" + info.error().orElse("?")
+                                + "); make sure SlurmUser can read it");
+            case DIRECTORY, OTHER ->
+                d.error(
+                        mark,
+                        key,
+                        "found " + (info.kind() == FileInfo.Kind.DIRECTORY ? "a directory" : "a special file") + " at "
+                                + path + ", expected a regular file");
             case FILE -> {
                 if (!info.readable()) {
-                    d.warn(mark, key, "file " + path + " is not readable by the user running this check;"
-                            + " the power programs (SlurmUser) must be able to read it");
+                    d.warn(
+                            mark,
+                            key,
+                            "file " + path + " is not readable by the user running this check;"
+                                    + " the power programs (SlurmUser) must be able to read it");
                 }
             }
             default -> throw new IllegalStateException(info.kind().toString());

@@ -40,10 +40,13 @@ final class SettingsRules {
             String key = s.key("scontrol");
             Mark at = s.entry("scontrol") != null ? scontrolMark : null;
             switch (info.kind()) {
-                case MISSING -> d.warn(at, key, scontrol + " does not exist; the power programs cannot update"
-                        + " node states without it");
-                case DIRECTORY -> d.error(at, key,
-                        "found a directory at " + scontrol + ", expected the scontrol program");
+                case MISSING ->
+                    d.warn(
+                            at,
+                            key,
+                            scontrol + " does not exist; the power programs cannot update" + " node states without it");
+                case DIRECTORY ->
+                    d.error(at, key, "found a directory at " + scontrol + ", expected the scontrol program");
                 case FILE, OTHER -> {
                     if (!info.executable()) {
                         d.warn(at, key, scontrol + " is not executable by the user running this check");
@@ -59,7 +62,11 @@ final class SettingsRules {
     }
 
     Limits limits(Section root) {
-        Section s = w.section(root, "limits", ConfigKeys.LIMITS, false,
+        Section s = w.section(
+                root,
+                "limits",
+                ConfigKeys.LIMITS,
+                false,
                 "a mapping with concurrency, resumeDeadline, suspendDeadline and requestTimeout");
         int concurrency = Limits.DEFAULT_CONCURRENCY;
         String concurrencyExpected = "a whole number from 1 to " + Limits.MAX_CONCURRENCY;
@@ -81,7 +88,9 @@ final class SettingsRules {
         Duration request = w.duration(s, "requestTimeout", requestValue, Limits.DEFAULT_REQUEST_TIMEOUT);
 
         if (resume != null && resume.compareTo(SHORT_RESUME_DEADLINE) < 0) {
-            d.warn(resumeValue != null ? resumeValue.mark() : null, s.key("resumeDeadline"),
+            d.warn(
+                    resumeValue != null ? resumeValue.mark() : null,
+                    s.key("resumeDeadline"),
                     Durations.format(resume) + " is short: Azure VM starts often take 2-3 minutes;"
                             + " keep it well below Slurm's ResumeTimeout, e.g. 540s with ResumeTimeout=600");
         }
@@ -96,8 +105,11 @@ final class SettingsRules {
 
     private void checkRequestTimeout(Section s, Duration request, Mark at, String deadlineKey, Duration deadline) {
         if (request != null && deadline != null && request.compareTo(deadline) >= 0) {
-            d.warn(at, s.key("requestTimeout"), Durations.format(request) + " is not shorter than " + deadlineKey
-                    + " (" + Durations.format(deadline) + "); one slow request could use up the whole deadline");
+            d.warn(
+                    at,
+                    s.key("requestTimeout"),
+                    Durations.format(request) + " is not shorter than " + deadlineKey + " ("
+                            + Durations.format(deadline) + "); one slow request could use up the whole deadline");
         }
     }
 
@@ -114,17 +126,26 @@ final class SettingsRules {
             if (info.kind() == FileInfo.Kind.DIRECTORY) {
                 d.error(at, s.key("file"), "found a directory at " + file + ", expected a log file path");
             } else if (info.kind() == FileInfo.Kind.FILE && !info.writable()) {
-                d.warn(at, s.key("file"), file + " is not writable by the user running this check; the power "
-                        + "programs log to syslog (tag slurm-azure-power) instead when SlurmUser cannot write it");
+                d.warn(
+                        at,
+                        s.key("file"),
+                        file + " is not writable by the user running this check; the power "
+                                + "programs log to syslog (tag slurm-azure-power) instead when SlurmUser cannot write it");
             } else if (info.kind() == FileInfo.Kind.MISSING && file.getParent() != null) {
                 FileInfo dir = files.inspect(file.getParent());
                 if (dir.kind() == FileInfo.Kind.MISSING) {
-                    d.warn(at, s.key("file"), "directory " + file.getParent() + " does not exist; create it,"
-                            + " writable by SlurmUser, or the power programs log to syslog instead");
+                    d.warn(
+                            at,
+                            s.key("file"),
+                            "directory " + file.getParent() + " does not exist; create it,"
+                                    + " writable by SlurmUser, or the power programs log to syslog instead");
                 } else if (dir.kind() == FileInfo.Kind.DIRECTORY && !dir.writable()) {
-                    d.warn(at, s.key("file"), "directory " + file.getParent() + " is not writable by the user "
-                            + "running this check; the power programs log to syslog (tag slurm-azure-power) instead"
-                            + " when SlurmUser cannot create " + file.getFileName());
+                    d.warn(
+                            at,
+                            s.key("file"),
+                            "directory " + file.getParent() + " is not writable by the user "
+                                    + "running this check; the power programs log to syslog (tag slurm-azure-power) instead"
+                                    + " when SlurmUser cannot create " + file.getFileName());
                 }
             }
         }
@@ -155,8 +176,10 @@ final class SettingsRules {
             if (info.kind() == FileInfo.Kind.FILE || info.kind() == FileInfo.Kind.OTHER) {
                 d.error(at, "stateDir", "found a file at " + dir + ", expected a directory");
             } else if (info.kind() == FileInfo.Kind.MISSING) {
-                d.warn(at, "stateDir", "directory " + dir + " does not exist; create it, owned by SlurmUser"
-                        + " (mode 0700)");
+                d.warn(
+                        at,
+                        "stateDir",
+                        "directory " + dir + " does not exist; create it, owned by SlurmUser" + " (mode 0700)");
             }
         }
         return dir;

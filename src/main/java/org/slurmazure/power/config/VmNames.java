@@ -5,8 +5,7 @@ final class VmNames {
     static final String RULES = "a valid Azure VM name: 1-64 letters, digits, '-', '_' or '.', "
             + "starting with a letter or digit and not ending with '.' or '-'";
 
-    private VmNames() {
-    }
+    private VmNames() {}
 
     /** What is wrong with a VM name template statically, or null. */
     static String templateProblem(String template) {
@@ -40,8 +39,12 @@ final class VmNames {
     }
 
     private static boolean isVmNameChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '_' || c == '.';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '_'
+                || c == '.';
     }
 
     /** Why this is not a valid Azure (Linux) VM name, or null when it is. */

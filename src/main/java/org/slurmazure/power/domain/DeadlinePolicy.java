@@ -3,6 +3,8 @@ package org.slurmazure.power.domain;
 import java.time.Duration;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How long one run may take: the configured deadline ({@code limits.resumeDeadline} / {@code suspendDeadline}),
  * cut where Slurm would act first. A resume must be done before the nodes' ResumeTimeout (after it Slurm has failed
@@ -14,7 +16,7 @@ public final class DeadlinePolicy {
     static final Duration MIN_MARGIN = Duration.ofSeconds(5);
 
     /** The run's limit, and why it is shorter than configured (null when the configured one stands). */
-    public record Decision(Duration limit, String why) {}
+    public record Decision(Duration limit, @Nullable String why) {}
 
     private DeadlinePolicy() {}
 
@@ -27,7 +29,7 @@ public final class DeadlinePolicy {
     public static Decision decide(
             PowerMode mode, Duration configured, Optional<Duration> killTimer, Optional<Duration> resumeTimeout) {
         Duration limit = configured;
-        String why = null;
+        @Nullable String why = null;
         if (mode == PowerMode.RESUME && resumeTimeout.isPresent()) {
             Duration cap = withMargin(resumeTimeout.get());
             if (cap.compareTo(limit) < 0) {

@@ -3,6 +3,8 @@ package org.slurmazure.power.domain;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What happened to one node: one line in power_save.log and, for failures, the Slurm reason
  * {@code azure: <class>: <detail>}.
@@ -19,14 +21,14 @@ import java.util.List;
  */
 public record NodeOutcome(
         String node,
-        VmRef vm,
-        PowerState before,
+        @Nullable VmRef vm,
+        @Nullable PowerState before,
         String action,
-        FailureClass failure,
-        String detail,
-        String privateIp,
+        @Nullable FailureClass failure,
+        @Nullable String detail,
+        @Nullable String privateIp,
         Duration duration,
-        List<Long> jobIds) {
+        @Nullable List<Long> jobIds) {
 
     public NodeOutcome {
         jobIds = jobIds == null ? List.of() : List.copyOf(jobIds);
@@ -36,12 +38,18 @@ public record NodeOutcome(
         return failure == null;
     }
 
+    /** The jobs waiting for this node, never null. */
+    @Override
+    public List<Long> jobIds() {
+        return jobIds == null ? List.of() : jobIds;
+    }
+
     /** The reason given to Slurm for a failed node, kept short and on one line. */
     public String slurmReason() {
         String d = detail == null ? "" : detail.replaceAll("\\s+", " ").strip();
         if (d.length() > 120) {
             d = d.substring(0, 117) + "...";
         }
-        return "azure: " + failure.label() + ": " + d;
+        return "azure: " + (failure == null ? "ok" : failure.label()) + ": " + d;
     }
 }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.UserPrincipal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One lock file per node under {@code <stateDir>/locks}, so that a resume and a suspend of the same node never
  * interleave, even across processes (slurmctld does not cap how many programs run at once). The files are never
@@ -18,7 +20,7 @@ import java.nio.file.attribute.UserPrincipal;
 public final class NodeLocks {
     private final Path dir;
     /** When running as root: who owns the state directory, and so every file made in it. */
-    private final UserPrincipal owner;
+    private final @Nullable UserPrincipal owner;
 
     public NodeLocks(Path stateDir) throws IOException {
         this.dir = stateDir.resolve("locks");
@@ -34,7 +36,7 @@ public final class NodeLocks {
     }
 
     /** Takes the node's lock without waiting; null when another process (or this one) holds it. */
-    public Held tryLock(String node) throws IOException {
+    public @Nullable Held tryLock(String node) throws IOException {
         Path file = dir.resolve(node + ".lock");
         boolean existed = owner == null || Files.exists(file);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);

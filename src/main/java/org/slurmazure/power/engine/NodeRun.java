@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,18 +32,18 @@ final class NodeRun {
     private final PowerEngine engine;
     private final CountDownLatch done;
     private final AtomicBoolean finished = new AtomicBoolean();
-    private volatile NodeOutcome outcome;
-    private NodeLocks.Held lock; // guarded by this
+    private volatile @Nullable NodeOutcome outcome;
+    private NodeLocks.@Nullable Held lock; // guarded by this
     private boolean busy; // guarded by this: a step is running
     private volatile String doing = "waiting for its turn";
-    private volatile PowerState before;
-    private volatile String vmId;
+    private volatile @Nullable PowerState before;
+    private volatile @Nullable String vmId;
     private volatile String action = "none";
     private volatile boolean writeSent;
     private volatile boolean writeAccepted;
-    private volatile CloudException lastError;
+    private volatile @Nullable CloudException lastError;
     private volatile List<String> nics = List.of();
-    private volatile String privateIp;
+    private volatile @Nullable String privateIp;
     private int attempts;
     private int polls;
     /** The prefetched state may be stale (after a wait for the lock, or once read): read the VM again. */
@@ -56,6 +57,7 @@ final class NodeRun {
 
     // --- what the engine asks ---
 
+    @Nullable
     NodeOutcome outcome() {
         return outcome;
     }
@@ -72,6 +74,7 @@ final class NodeRun {
         return doing;
     }
 
+    @Nullable
     String vmId() {
         return vmId;
     }
@@ -288,12 +291,12 @@ final class NodeRun {
                     action,
                     target.vm(),
                     status.describe());
-            lastError =
-                    new CloudException(status.failure(), true, 0, status.errorCode(), status.describe(), null, null);
-            later(backoff(), this::read, status.failure(), action + " failed: " + status.describe());
+            lastError = new CloudException(
+                    status.failureClass(), true, 0, status.errorCode(), status.describe(), null, null);
+            later(backoff(), this::read, status.failureClass(), action + " failed: " + status.describe());
             return;
         }
-        failAndCleanUp(status.failure(), status.describe());
+        failAndCleanUp(status.failureClass(), status.describe());
     }
 
     // --- ends ---
@@ -423,7 +426,7 @@ final class NodeRun {
         return Duration.ofNanos(System.nanoTime() - engine.budget.startNanos());
     }
 
-    private static Duration max(Duration a, Duration b) {
+    private static Duration max(Duration a, @Nullable Duration b) {
         if (b == null) {
             return a;
         }

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ public final class PowerEngine {
     }
 
     /** A node without an outcome yet, and what was under way for it (for a log line when the process is killed). */
-    public record Unfinished(String node, VmRef vm, String doing) {}
+    public record Unfinished(String node, @Nullable VmRef vm, String doing) {}
 
     /**
      * How the engine works.
@@ -78,12 +79,14 @@ public final class PowerEngine {
             Duration maxPollDelay) {}
 
     final CloudVms cloud;
-    final NodeLocks locks;
+    final @Nullable NodeLocks locks;
     final Settings settings;
     final Listener listener;
     final TimeBudget budget;
 
-    ScheduledThreadPoolExecutor pool;
+    /** Made by {@link #run}: sized for the targets. */
+    private @Nullable ScheduledThreadPoolExecutor pool;
+
     Map<VmRef, VmState> prefetched = Map.of();
     Map<String, String> prefetchedIps = Map.of();
     private final List<NodeRun> runs = new ArrayList<>();
@@ -95,7 +98,8 @@ public final class PowerEngine {
      * @param listener told of each outcome as soon as it is known (e.g. to tell Slurm at once); called from
      *                 worker threads
      */
-    public PowerEngine(CloudVms cloud, NodeLocks locks, Settings settings, TimeBudget budget, Listener listener) {
+    public PowerEngine(
+            CloudVms cloud, @Nullable NodeLocks locks, Settings settings, TimeBudget budget, Listener listener) {
         this.cloud = cloud;
         this.locks = locks;
         this.settings = settings;
@@ -112,9 +116,10 @@ public final class PowerEngine {
             }
         }
         started = true;
-        pool = new ScheduledThreadPoolExecutor(
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(
                 Math.max(1, Math.min(settings.workers(), targets.size())), daemonThreads());
         pool.setRemoveOnCancelPolicy(true);
+        this.pool = pool;
         try {
             if (targets.size() >= BULK_READ_THRESHOLD) {
                 prefetch(targets);
@@ -213,9 +218,9 @@ public final class PowerEngine {
      * unanswered after that is named in the log, and keeps its lock until the answer comes or the process ends.
      */
     private void stopWorkers() throws InterruptedException {
-        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        pool.shutdown();
-        pool.awaitTermination(TimeBudget.until(budget.cleanUpEnd()).toNanos(), TimeUnit.NANOSECONDS);
+        pool().setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        pool().shutdown();
+        pool().awaitTermination(TimeBudget.until(budget.cleanUpEnd()).toNanos(), TimeUnit.NANOSECONDS);
         for (NodeRun r : runs) {
             if (r.isBusy()) {
                 LOG.error(
@@ -235,7 +240,7 @@ public final class PowerEngine {
     /** Runs {@code step} of {@code r} on the pool now. */
     void execute(NodeRun r, Runnable step) {
         try {
-            pool.execute(() -> r.step(step));
+            pool().execute(() -> r.step(step));
         } catch (RejectedExecutionException shuttingDown) {
             // the run is over; the deadline path gave this node its outcome
         }
@@ -244,10 +249,18 @@ public final class PowerEngine {
     /** Runs {@code step} of {@code r} on the pool after {@code delay}. */
     void schedule(NodeRun r, Duration delay, Runnable step) {
         try {
-            Future<?> unused = pool.schedule(() -> r.step(step), delay.toNanos(), TimeUnit.NANOSECONDS);
+            Future<?> unused = pool().schedule(() -> r.step(step), delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException shuttingDown) {
             // the run is over; the deadline path gave this node its outcome
         }
+    }
+
+    private ScheduledThreadPoolExecutor pool() {
+        ScheduledThreadPoolExecutor p = pool;
+        if (p == null) {
+            throw new IllegalStateException("the engine has not run");
+        }
+        return p;
     }
 
     String deadlineText() {

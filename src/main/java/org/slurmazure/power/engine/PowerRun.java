@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +98,7 @@ public final class PowerRun {
     private final SlurmControl slurm;
     private final PrintWriter out;
     private final long startNanos;
-    private volatile PowerEngine engine;
+    private volatile @Nullable PowerEngine engine;
     private volatile List<String> nodesOfRun = List.of();
     private volatile boolean over;
 
@@ -184,7 +185,7 @@ public final class PowerRun {
             }
         }
         budget = withSlurmLimits(budget, limits);
-        if (locks != null && cloud == null) {
+        if (cloudProblem != null) {
             cloud = retryCloudSetup(cloudProblem, budget);
             if (cloud == null) {
                 setupProblem = "cannot reach Azure: " + cloudProblem.getMessage();
@@ -294,7 +295,7 @@ public final class PowerRun {
         } catch (ExecutionException e) {
             LOG.warn(
                     "cannot read Slurm's time limits ({}): going on with the configured deadline of {} s",
-                    e.getCause().getMessage(),
+                    String.valueOf(e.getCause() == null ? e : e.getCause().getMessage()),
                     budget.total().toSeconds());
             return budget;
         }
@@ -320,7 +321,8 @@ public final class PowerRun {
     }
 
     /** Tries again to reach Azure while the failure may pass (the token endpoint not answering), until the work end. */
-    private CloudVms retryCloudSetup(CloudSetupException first, TimeBudget budget) throws InterruptedException {
+    private @Nullable CloudVms retryCloudSetup(CloudSetupException first, TimeBudget budget)
+            throws InterruptedException {
         CloudSetupException last = first;
         long wait = 1000;
         while (last.retryable()) {
@@ -340,7 +342,11 @@ public final class PowerRun {
     }
 
     private Result finish(
-            Map<String, NodeOutcome> byNode, int notTold, boolean setupFailed, CloudVms cloud, TimeBudget budget) {
+            Map<String, NodeOutcome> byNode,
+            int notTold,
+            boolean setupFailed,
+            @Nullable CloudVms cloud,
+            TimeBudget budget) {
         List<NodeOutcome> outcomes = new ArrayList<>();
         for (String node : nodesOfRun) {
             NodeOutcome o = byNode.get(node);
@@ -389,13 +395,14 @@ public final class PowerRun {
         return new VmRef(t.subscriptionId(), t.resourceGroup(), t.vmName());
     }
 
-    private void record(NodeOutcome o, SlurmReporter reporter) {
+    private void record(NodeOutcome o, @Nullable SlurmReporter reporter) {
         String vm = o.vm() == null ? "-" : o.vm().toString();
         String jobs = o.jobIds().isEmpty()
                 ? "-"
                 : String.join(",", o.jobIds().stream().map(String::valueOf).toList());
         String seconds = String.format(Locale.ROOT, "%.1fs", o.duration().toMillis() / 1000.0);
-        if (o.ok()) {
+        FailureClass failure = o.failure();
+        if (failure == null) {
             LOG.info(
                     "node={} vm={} action={} result=ok state={}->{} ip={} duration={} jobs={}",
                     o.node(),
@@ -412,11 +419,11 @@ public final class PowerRun {
                     o.node(),
                     vm,
                     o.action(),
-                    o.failure().label(),
+                    failure.label(),
                     seconds,
                     jobs,
                     o.detail());
-            if (mode != PowerMode.RESUME && o.vm() != null && !o.failure().permanent()) {
+            if (mode != PowerMode.RESUME && o.vm() != null && !failure.permanent()) {
                 LOG.error(
                         "node={}: VM {} may still be running (and billing): not deallocated",
                         o.node(),
@@ -434,7 +441,7 @@ public final class PowerRun {
         }
     }
 
-    private void summary(Result r, Duration wall, CloudVms.RequestCounts requests) {
+    private void summary(Result r, Duration wall, CloudVms.@Nullable RequestCounts requests) {
         String line = String.format(
                 Locale.ROOT,
                 "summary: %s %d nodes: %d ok, %d failed, wall %.1fs%s%s",

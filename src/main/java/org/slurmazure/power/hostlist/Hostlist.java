@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.slurmazure.power.hostlist.HostlistParser.Group;
 import org.slurmazure.power.hostlist.HostlistParser.Pattern;
 
@@ -183,7 +185,7 @@ public final class Hostlist {
      * them. slurmctld gives its programs no LANG, so a name that is not ASCII reaches the JVM mangled ({@code n??de1})
      * and could only name the wrong node.
      */
-    public static String unsupportedCharacter(String expression) {
+    public static @Nullable String unsupportedCharacter(String expression) {
         for (int i = 0; i < expression.length(); i++) {
             char c = expression.charAt(i);
             boolean ok = (c >= 'a' && c <= 'z')

@@ -3,6 +3,8 @@ package org.slurmazure.power.hostlist;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What {@code scontrol show hostlistsorted} does with a hostlist, step by step as in Slurm's src/common/hostlist.c:
  * <ol>
@@ -191,7 +193,7 @@ final class RangeList {
      * empties the first range, deletes the second and loses hosts; such a pair is left as it is here, so that the
      * result still expands to the same hosts. The width side effect of the check is kept, as in Slurm.
      */
-    private static Range intersect(Range h1, Range h2) {
+    private static @Nullable Range intersect(Range h1, Range h2) {
         if (h1.single || h2.single) {
             return null;
         }
@@ -294,7 +296,7 @@ final class RangeList {
     // ---- hostlist_ranged_string ----
 
     /** _get_bracketed_list's test: same prefix and neither is a single host. */
-    private static boolean withinRange(Range a, Range b) {
+    private static boolean withinRange(Range a, @Nullable Range b) {
         return b != null && !a.single && !b.single && prefixCmp(a, b) == 0;
     }
 

@@ -91,12 +91,7 @@ final class PowerCommandRunner {
         }
         Thread hook = null;
         try {
-            LOG.info(
-                    "User {} invoked {} {} {}",
-                    System.getProperty("user.name"),
-                    mode.slurmName(),
-                    program(mode),
-                    hostlist);
+            logInvocation(mode, hostlist);
             List<String> nodes = expand(mode, hostlist, badCharacter, config.nodeCount());
             Map<String, List<Long>> jobIds = jobIds(resume, nodes);
 
@@ -191,12 +186,7 @@ final class PowerCommandRunner {
                     verbose.verbose(),
                     spec.commandLine().getErr());
             try {
-                LOG.info(
-                        "User {} invoked {} {} {}",
-                        System.getProperty("user.name"),
-                        mode.slurmName(),
-                        program(mode),
-                        hostlist);
+                logInvocation(mode, hostlist);
                 LOG.error(
                         "{} {}: {} ({} problem(s)); nothing done",
                         mode.command(),
@@ -319,6 +309,12 @@ final class PowerCommandRunner {
                     e.getMessage());
             return Map.of();
         }
+    }
+
+    /** The classic first line of every run: {@code User slurm invoked Resume <program> <hostlist>}. */
+    private static void logInvocation(PowerMode mode, String hostlist) {
+        LOG.info(
+                "User {} invoked {} {} {}", System.getProperty("user.name"), mode.slurmName(), program(mode), hostlist);
     }
 
     private static String program(PowerMode mode) {

@@ -236,12 +236,7 @@ final class SchemaWalker {
                         key,
                         "cannot inspect " + path + " (" + info.error().orElse("?")
                                 + "); make sure SlurmUser can read it and that only its owner can (chmod 600)");
-            case DIRECTORY, OTHER ->
-                d.error(
-                        mark,
-                        key,
-                        "found " + (info.kind() == FileInfo.Kind.DIRECTORY ? "a directory" : "a special file") + " at "
-                                + path + ", expected a regular file");
+            case DIRECTORY, OTHER -> notARegularFile(info, key, mark);
             case FILE -> {
                 if (info.accessibleByGroupOrOthers()) {
                     d.error(
@@ -252,17 +247,29 @@ final class SchemaWalker {
                                     + ")");
                 }
                 if (!info.readable()) {
-                    d.warn(
-                            mark,
-                            key,
-                            "file " + path + " is not readable by the user running this check;"
-                                    + " the power programs (SlurmUser) must be able to read it");
+                    notReadable(path, key, mark);
                 } else if (info.size() == 0) {
                     d.warn(mark, key, "file " + path + " is empty");
                 }
             }
             default -> throw new IllegalStateException(info.kind().toString());
         }
+    }
+
+    private void notARegularFile(FileInfo info, String key, Mark mark) {
+        d.error(
+                mark,
+                key,
+                "found " + (info.kind() == FileInfo.Kind.DIRECTORY ? "a directory" : "a special file") + " at "
+                        + info.path() + ", expected a regular file");
+    }
+
+    private void notReadable(Path path, String key, Mark mark) {
+        d.warn(
+                mark,
+                key,
+                "file " + path + " is not readable by the user running this check;"
+                        + " the power programs (SlurmUser) must be able to read it");
     }
 
     void checkReadableFile(Path path, String key, Mark mark, String consequence) {
@@ -275,19 +282,10 @@ final class SchemaWalker {
                         key,
                         "cannot inspect " + path + " (" + info.error().orElse("?")
                                 + "); make sure SlurmUser can read it");
-            case DIRECTORY, OTHER ->
-                d.error(
-                        mark,
-                        key,
-                        "found " + (info.kind() == FileInfo.Kind.DIRECTORY ? "a directory" : "a special file") + " at "
-                                + path + ", expected a regular file");
+            case DIRECTORY, OTHER -> notARegularFile(info, key, mark);
             case FILE -> {
                 if (!info.readable()) {
-                    d.warn(
-                            mark,
-                            key,
-                            "file " + path + " is not readable by the user running this check;"
-                                    + " the power programs (SlurmUser) must be able to read it");
+                    notReadable(path, key, mark);
                 }
             }
             default -> throw new IllegalStateException(info.kind().toString());

@@ -1,6 +1,7 @@
 package org.slurmazure.power.hostlist;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 
 import org.jspecify.annotations.Nullable;
@@ -92,9 +93,7 @@ final class RangeList {
             }
         }
         if (size == ranges.length) {
-            Range[] bigger = new Range[size * 2];
-            System.arraycopy(ranges, 0, bigger, 0, size);
-            ranges = bigger;
+            ranges = Arrays.copyOf(ranges, size * 2);
         }
         ranges[size++] = hr;
     }
@@ -252,9 +251,7 @@ final class RangeList {
                     }
                 }
                 if (doneSize == done.length) {
-                    Range[] bigger = new Range[doneSize * 2];
-                    System.arraycopy(done, 0, bigger, 0, doneSize);
-                    done = bigger;
+                    done = Arrays.copyOf(done, doneSize * 2);
                 }
                 done[doneSize++] = x;
             }

@@ -109,31 +109,26 @@ public final class ScontrolSlurmControl implements SlurmControl {
 
     @Override
     public void failNodes(Map<String, String> reasonByNode) throws SlurmException {
-        Map<String, List<String>> groups = groupByReason(reasonByNode);
-        Run run = new Run("mark down", List.copyOf(reasonByNode.keySet()));
-        for (Map.Entry<String, List<String>> group : groups.entrySet()) {
-            run.apply(
-                    group.getValue(),
-                    Function.identity(),
-                    downArgs(group.getKey()),
-                    String::length,
-                    ScontrolSlurmControl::exitedZero,
-                    true);
-        }
-        run.finish();
+        setStateWithReason("mark down", "down", reasonByNode);
     }
 
     @Override
     public void drainNodes(Map<String, String> reasonByNode) throws SlurmException {
+        setStateWithReason("drain", "drain", reasonByNode);
+    }
+
+    /** {@code update nodename=... state=<state> reason=<reason>}, one call per reason and batch. */
+    private void setStateWithReason(String action, String state, Map<String, String> reasonByNode)
+            throws SlurmException {
         Map<String, List<String>> groups = groupByReason(reasonByNode);
-        Run run = new Run("drain", List.copyOf(reasonByNode.keySet()));
+        Run run = new Run(action, List.copyOf(reasonByNode.keySet()));
         for (Map.Entry<String, List<String>> group : groups.entrySet()) {
             String reason = group.getKey();
             run.apply(
                     group.getValue(),
                     Function.identity(),
-                    batch ->
-                            List.of("update", "nodename=" + String.join(",", batch), "state=drain", "reason=" + reason),
+                    batch -> List.of(
+                            "update", "nodename=" + String.join(",", batch), "state=" + state, "reason=" + reason),
                     String::length,
                     ScontrolSlurmControl::exitedZero,
                     true);
@@ -193,10 +188,6 @@ public final class ScontrolSlurmControl implements SlurmControl {
     @Override
     public ScontrolSlurmControl until(long endNanos) {
         return new ScontrolSlurmControl(scontrol, timeout, runner, maxNodesPerCall, endNanos);
-    }
-
-    private static Function<List<String>, List<String>> downArgs(String reason) {
-        return batch -> List.of("update", "nodename=" + String.join(",", batch), "state=down", "reason=" + reason);
     }
 
     /** Nodes grouped by their cleaned reason, groups in order of first appearance. */

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             ResumeCommand.class,
             SuspendCommand.class,
             ResumeFailCommand.class,
+            StatusCommand.class,
+            ReconcileCommand.class,
             HostlistCommand.class,
             TrainStartArchiveCommand.class,
             CommandLine.HelpCommand.class,

@@ -1,8 +1,10 @@
 package org.slurmazure.power.cloud;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
+import org.slurmazure.power.domain.PowerState;
 import org.slurmazure.power.domain.VmRef;
 
 /**
@@ -33,6 +35,13 @@ public interface CloudVms {
      * result holds the VMs that could be read fully (power state included); the caller reads the others one by one.
      */
     Map<VmRef, VmState> readMany(Collection<VmRef> vms) throws CloudException;
+
+    /**
+     * Every VM in the resource groups of {@code vms}, tagged or not: tags, NICs and the power state when a
+     * subscription-wide list is allowed ({@link PowerState#UNKNOWN} otherwise). For the reconcile pass, which reports
+     * tagged VMs that belong to no node.
+     */
+    List<VmState> listInGroupsOf(Collection<VmRef> vms) throws CloudException;
 
     /**
      * The private IPs of every network interface in the resource groups of {@code vms}, from list calls: keys are

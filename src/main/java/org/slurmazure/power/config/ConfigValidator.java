@@ -72,6 +72,7 @@ final class ConfigValidator {
         before = d.errorCount();
         LogSettings log = settingsRules.log(root);
         boolean logValid = d.errorCount() == before && log != null;
+        ReconcileSettings reconcile = settingsRules.reconcile(root);
         Path stateDir = settingsRules.stateDir(root);
         d.salvage(new Salvage(
                 logValid ? Optional.of(log.file()) : Optional.empty(),
@@ -87,6 +88,6 @@ final class ConfigValidator {
                 azure.credential,
                 Optional.ofNullable(azure.caCertificates),
                 Optional.ofNullable(azure.proxy));
-        return Optional.of(new Config(source, azureSettings, tag, nodeGroups, slurm, limits, log, stateDir));
+        return Optional.of(new Config(source, azureSettings, tag, nodeGroups, slurm, limits, log, reconcile, stateDir));
     }
 }

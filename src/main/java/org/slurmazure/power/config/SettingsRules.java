@@ -9,8 +9,14 @@ import org.slurmazure.power.config.SchemaWalker.Section;
 import org.slurmazure.power.config.YamlNode.Mark;
 import org.slurmazure.power.config.YamlNode.Scalar;
 
-/** The rules of the optional {@code slurm}, {@code limits} and {@code log} sections and of {@code stateDir}. */
+/**
+ * The rules of the optional {@code slurm}, {@code limits}, {@code log} and {@code reconcile} sections and of
+ * {@code stateDir}.
+ */
 final class SettingsRules {
+    /** The interval of systemd/slurm-azure-power-reconcile.timer. */
+    static final Duration RECONCILE_TIMER = Duration.ofMinutes(1);
+
     /** Below this, many VM starts fail: Azure starts often take 2-3 minutes. */
     static final Duration SHORT_RESUME_DEADLINE = Duration.ofMinutes(2);
 
@@ -111,6 +117,25 @@ final class SettingsRules {
                     Durations.format(request) + " is not shorter than " + deadlineKey + " ("
                             + Durations.format(deadline) + "); one slow request could use up the whole deadline");
         }
+    }
+
+    ReconcileSettings reconcile(Section root) {
+        Section s = w.section(root, "reconcile", ConfigKeys.RECONCILE, false, "a mapping with grace and deadline");
+        Scalar graceValue = w.scalar(s, "grace", false, Durations.EXPECTED);
+        Duration grace = w.duration(s, "grace", graceValue, ReconcileSettings.DEFAULT_GRACE);
+        Scalar deadlineValue = w.scalar(s, "deadline", false, Durations.EXPECTED);
+        Duration deadline = w.duration(s, "deadline", deadlineValue, ReconcileSettings.DEFAULT_DEADLINE);
+        if (deadline != null && deadline.compareTo(RECONCILE_TIMER) >= 0) {
+            d.warn(
+                    deadlineValue != null ? deadlineValue.mark() : null,
+                    s.key("deadline"),
+                    Durations.format(deadline) + " is not under the reconcile timer's interval (1 minute): passes "
+                            + "would overlap");
+        }
+        if (grace == null || deadline == null) {
+            return null;
+        }
+        return new ReconcileSettings(grace, deadline);
     }
 
     LogSettings log(Section root) {

@@ -3,6 +3,7 @@ package org.slurmazure.power.slurm;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,6 +15,8 @@ import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import org.slurmazure.power.hostlist.Hostlist;
 
 /**
  * {@link SlurmControl} through {@code scontrol update}, one argument list per call (no shell).
@@ -115,6 +118,48 @@ public final class ScontrolSlurmControl implements SlurmControl {
     @Override
     public void drainNodes(Map<String, String> reasonByNode) throws SlurmException {
         setStateWithReason("drain", "drain", reasonByNode);
+    }
+
+    @Override
+    public void powerDown(Map<String, String> reasonByNode) throws SlurmException {
+        Map<String, List<String>> groups = groupByReason(reasonByNode);
+        Run run = new Run("mark down and power down", List.copyOf(reasonByNode.keySet()));
+        for (Map.Entry<String, List<String>> group : groups.entrySet()) {
+            String reason = group.getKey();
+            List<String> down = run.apply(
+                    group.getValue(),
+                    Function.identity(),
+                    batch -> List.of("update", "nodename=" + String.join(",", batch), "state=down", "reason=" + reason),
+                    String::length,
+                    ScontrolSlurmControl::exitedZero,
+                    false);
+            run.apply(
+                    down,
+                    Function.identity(),
+                    batch -> List.of("update", "nodename=" + String.join(",", batch), "state=power_down_force"),
+                    String::length,
+                    ScontrolSlurmControl::exitedZero,
+                    true);
+        }
+        run.finish();
+    }
+
+    @Override
+    public List<SlurmNode> showNodes(List<String> nodes) throws SlurmException {
+        if (nodes.isEmpty()) {
+            return List.of();
+        }
+        Run run = new Run("show nodes", List.of());
+        String out = run.readAllowingUnknown(List.of("show", "node", "--oneliner", Hostlist.compress(nodes)));
+        ZoneId zone = ZoneId.systemDefault();
+        List<SlurmNode> result = new ArrayList<>();
+        for (String line : out.lines().toList()) {
+            SlurmNode node = SlurmNode.parse(line, zone);
+            if (node != null) {
+                result.add(node);
+            }
+        }
+        return result;
     }
 
     /** {@code update nodename=... state=<state> reason=<reason>}, one call per reason and batch. */
@@ -290,6 +335,19 @@ public final class ScontrolSlurmControl implements SlurmControl {
                 }
             }
             return applied;
+        }
+
+        /**
+         * A read-only call for nodes, some of which slurmctld may not know: its stdout, which lists the others (scontrol
+         * exits 1 and names the unknown ones on stderr).
+         */
+        String readAllowingUnknown(List<String> args) throws SlurmException {
+            CommandResult result = call(args);
+            if (!result.succeeded()
+                    && (result.stdout().isBlank() || !result.stderr().contains("not found"))) {
+                throw failedRun(result);
+            }
+            return result.stdout();
         }
 
         /** One read-only call ({@code show ...}); its stdout, or a SlurmException when it fails. */

@@ -59,6 +59,20 @@ public interface SlurmControl {
     void returnToService(List<String> nodes) throws SlurmException;
 
     /**
+     * Marks nodes that are up (their VM was found deallocated: evicted, host failure, the portal) failed and has
+     * Slurm power them down: {@code state=down reason=<reason>}, then {@code state=power_down_force}. Their jobs
+     * requeue at once; slurmctld runs the SuspendProgram (a no-op on a deallocated VM) and the nodes are
+     * {@code idle~} again after SuspendTimeout, the reason kept until their next allocation.
+     */
+    void powerDown(Map<String, String> reasonByNode) throws SlurmException;
+
+    /**
+     * The nodes as slurmctld sees them ({@code scontrol show node --oneliner} in one call); nodes slurmctld does not
+     * know are left out.
+     */
+    List<SlurmNode> showNodes(List<String> nodes) throws SlurmException;
+
+    /**
      * slurmctld's version and time limits ({@code scontrol show config} and {@code scontrol show partition}), so
      * that a run ends before Slurm gives up on it (ResumeTimeout) or kills it (the kill timer of 23.02+).
      */

@@ -39,8 +39,9 @@ class ArchitectureTest {
             Map.entry("log", Set.of("text")),
             Map.entry("engine", Set.of("cloud", "config", "domain", "resolve", "slurm", "text")),
             Map.entry("startup", Set.of("cloud.azure")),
+            Map.entry("reconcile", Set.of("cloud", "config", "domain", "engine", "resolve", "slurm")),
             Map.entry("cli", Set.of("cloud", "cloud.azure", "config", "domain", "engine", "hostlist", "log",
-                    "resolve", "slurm", "startup", "text")));
+                    "reconcile", "resolve", "slurm", "startup", "text")));
 
     /** Pure packages: no I/O, no process, no network, no clock-dependent framework, no third-party library. */
     static final Set<String> PURE = Set.of("text", "domain", "hostlist", "resolve");

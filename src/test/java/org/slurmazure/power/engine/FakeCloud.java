@@ -170,6 +170,21 @@ final class FakeCloud implements CloudVms {
     }
 
     @Override
+    public List<VmState> listInGroupsOf(Collection<VmRef> refs) {
+        call("list groups");
+        List<VmState> result = new ArrayList<>();
+        String sub = refs.isEmpty() ? "sub" : refs.iterator().next().subscriptionId();
+        String rg = refs.isEmpty() ? "rg" : refs.iterator().next().resourceGroup();
+        vms.forEach((name, vm) -> {
+            if (!vm.missing) {
+                result.add(new VmState(new VmRef(sub, rg, name), "id-" + name, vm.state, false, vm.tags,
+                        List.of("/nic/" + name), "Standard_D2s_v5"));
+            }
+        });
+        return result;
+    }
+
+    @Override
     public Map<String, String> privateIps(Collection<VmRef> refs) {
         call("list nics");
         Map<String, String> result = new HashMap<>();

@@ -58,6 +58,12 @@ public final class FakeScontrol {
         return this;
     }
 
+    /** What {@code scontrol show node --oneliner ...} prints: one line per node. */
+    public FakeScontrol showNodes(String... lines) throws IOException {
+        Files.writeString(dir.resolve("show-node"), String.join("\n", lines) + "\n");
+        return this;
+    }
+
     /** The read-only calls so far ({@code show config}, {@code show partition ...}). */
     public List<List<String>> reads() throws IOException {
         return parse(dir.resolve("scontrol.reads"));

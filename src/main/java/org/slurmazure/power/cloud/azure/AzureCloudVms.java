@@ -97,6 +97,11 @@ public final class AzureCloudVms implements CloudVms {
     }
 
     @Override
+    public List<VmState> listInGroupsOf(Collection<VmRef> vms) throws CloudException {
+        return bulk.listGroups(vms, true);
+    }
+
+    @Override
     public Map<String, String> privateIps(Collection<VmRef> vms) throws CloudException {
         return bulk.privateIps(vms);
     }

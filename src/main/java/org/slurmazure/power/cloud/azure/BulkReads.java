@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import com.azure.core.http.HttpPipeline;
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.VmState;
 import org.slurmazure.power.domain.FailureClass;
+import org.slurmazure.power.domain.PowerState;
 import org.slurmazure.power.domain.VmRef;
 
 /**
@@ -46,17 +49,53 @@ final class BulkReads {
     }
 
     Map<VmRef, VmState> readMany(Collection<VmRef> refs) throws CloudException {
-        Map<String, List<VmRef>> byGroup = new LinkedHashMap<>();
-        Map<String, List<VmRef>> bySubscription = new LinkedHashMap<>();
-        for (VmRef r : refs) {
-            byGroup.computeIfAbsent(r.subscriptionId() + "/" + lower(r.resourceGroup()), k -> new ArrayList<>())
-                    .add(r);
-            bySubscription
-                    .computeIfAbsent(r.subscriptionId(), k -> new ArrayList<>())
-                    .add(r);
+        // Azure compares names without regard to case: match the listed VMs to the refs asked for by lower-case id.
+        Map<String, VmState> byLowerId = new HashMap<>();
+        for (VmState vm : listGroups(refs, true)) {
+            byLowerId.put(lower(vm.ref().resourceId()), vm);
         }
+        Map<VmRef, VmState> result = new HashMap<>();
+        for (VmRef r : refs) {
+            VmState vm = byLowerId.get(lower(r.resourceId()));
+            if (vm != null && vm.powerState() != PowerState.UNKNOWN) {
+                result.put(r, vm.ref().equals(r) ? vm : withRef(vm, r));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Every VM of the resource groups of {@code refs}: tags, NICs and, when the subscription-wide status list is
+     * allowed, the power state (else {@link PowerState#UNKNOWN}).
+     */
+    List<VmState> listGroups(Collection<VmRef> refs, boolean withPowerStates) throws CloudException {
+        Map<String, VmRef> groups = new LinkedHashMap<>();
+        Set<String> subscriptions = new LinkedHashSet<>();
+        for (VmRef r : refs) {
+            groups.putIfAbsent(r.subscriptionId() + "/" + lower(r.resourceGroup()), r);
+            subscriptions.add(r.subscriptionId());
+        }
+        Map<String, List<InstanceViewStatus>> statuses = withPowerStates ? statuses(subscriptions) : new HashMap<>();
+        List<VmState> result = new ArrayList<>();
+        for (VmRef any : groups.values()) {
+            AzureCalls.call(() -> {
+                for (VirtualMachineInner vm : vmsOfSubscription
+                        .apply(any.subscriptionId())
+                        .listByResourceGroup(any.resourceGroup(), null, null, Context.NONE)) {
+                    VmRef ref = new VmRef(any.subscriptionId(), any.resourceGroup(), vm.name());
+                    List<InstanceViewStatus> st = vm.id() == null ? null : statuses.get(lower(vm.id()));
+                    result.add(AzureCloudVms.state(ref, vm, st));
+                }
+                return null;
+            });
+        }
+        return result;
+    }
+
+    /** The run-time status of every VM of the subscriptions ({@code statusOnly=true}), by lower-case VM id. */
+    private Map<String, List<InstanceViewStatus>> statuses(Set<String> subscriptions) throws CloudException {
         Map<String, List<InstanceViewStatus>> statuses = new HashMap<>();
-        for (String subscription : bySubscription.keySet()) {
+        for (String subscription : subscriptions) {
             try {
                 AzureCalls.call(() -> {
                     for (VirtualMachineInner vm :
@@ -80,27 +119,12 @@ final class BulkReads {
                         e.describe());
             }
         }
-        Map<VmRef, VmState> result = new HashMap<>();
-        for (List<VmRef> inGroup : byGroup.values()) {
-            VmRef any = inGroup.get(0);
-            Map<String, VirtualMachineInner> listed = new HashMap<>();
-            AzureCalls.call(() -> {
-                for (VirtualMachineInner vm : vmsOfSubscription
-                        .apply(any.subscriptionId())
-                        .listByResourceGroup(any.resourceGroup(), null, null, Context.NONE)) {
-                    listed.put(lower(vm.name()), vm);
-                }
-                return null;
-            });
-            for (VmRef r : inGroup) {
-                VirtualMachineInner vm = listed.get(lower(r.name()));
-                List<InstanceViewStatus> st = vm == null || vm.id() == null ? null : statuses.get(lower(vm.id()));
-                if (st != null) {
-                    result.put(r, AzureCloudVms.state(r, vm, st));
-                }
-            }
-        }
-        return result;
+        return statuses;
+    }
+
+    private static VmState withRef(VmState vm, VmRef ref) {
+        return new VmState(
+                ref, vm.vmId(), vm.powerState(), vm.updating(), vm.tags(), vm.networkInterfaceIds(), vm.vmSize());
     }
 
     /** Lists the NICs of each resource group of {@code vms} (paged); keys are NIC ids in lower case. */

@@ -98,6 +98,7 @@ stage="$work/stage"
 appdir=usr/share/slurm-azure-power
 docdir=usr/share/doc/slurm-azure-power
 install -d "$stage/$appdir/lib" "$stage/usr/bin" "$stage/usr/libexec/slurm-azure-power" "$stage/etc/slurm" \
+    "$stage/usr/lib/systemd/system" "$stage/usr/lib/tmpfiles.d" \
     "$stage/etc/logrotate.d" "$stage/var/lib/slurm-azure-power" "$stage/var/cache/slurm-azure-power" "$stage/$docdir/docs" "$stage/$docdir/examples"
 install -m 0644 "$jar" "$stage/$appdir/slurm-azure-power.jar"
 for e in "${cp_entries[@]}"; do
@@ -153,6 +154,11 @@ done
 install -m 0644 "$here/common/azure-power.jvm" "$stage/etc/slurm/azure-power.jvm"
 install -m 0644 "$project_dir/etc/azure-power.example.yaml" "$stage/etc/slurm/azure-power.yaml.example"
 install -m 0644 "$here/common/logrotate" "$stage/etc/logrotate.d/slurm-azure-power"
+# The reconcile pass on a timer (systemd/), and the state directory for systemd-tmpfiles.
+for unit in slurm-azure-power-reconcile.service slurm-azure-power-reconcile.timer; do
+    install -m 0644 "$project_dir/systemd/$unit" "$stage/usr/lib/systemd/system/$unit"
+done
+install -m 0644 "$project_dir/systemd/slurm-azure-power.tmpfiles" "$stage/usr/lib/tmpfiles.d/slurm-azure-power.conf"
 
 install -m 0644 "$project_dir/README.md" "$stage/$docdir/README.md"
 for f in "$project_dir"/docs/*.md; do
@@ -220,7 +226,7 @@ if $want_deb; then
         sed -i '/^Homepage: @HOMEPAGE@$/d' "$root/DEBIAN/control"
     fi
     install -m 0644 "$here/deb/conffiles" "$root/DEBIAN/conffiles"
-    install -m 0755 "$here/deb/postinst" "$here/deb/postrm" "$root/DEBIAN/"
+    install -m 0755 "$here/deb/postinst" "$here/deb/prerm" "$here/deb/postrm" "$root/DEBIAN/"
     install -m 0644 "$here/deb/triggers" "$root/DEBIAN/triggers"
     (cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum) \
         > "$root/DEBIAN/md5sums"

@@ -206,6 +206,20 @@ class PackagesIT {
         List<String> listed = conffiles.lines().map(String::strip).filter(l -> !l.isEmpty())
                 .map(l -> l.split(" ")[0]).sorted().toList();
         assertEquals(CONFFILES.stream().sorted().toList(), listed, "conffiles");
+        // The reconcile units, verified by systemd as installed, and the timer enabled (Debian enables services).
+        for (String unit : List.of("/usr/lib/systemd/system/slurm-azure-power-reconcile.service",
+                "/usr/lib/systemd/system/slurm-azure-power-reconcile.timer",
+                "/usr/lib/tmpfiles.d/slurm-azure-power.conf")) {
+            assertMode(Path.of(unit), "rw-r--r--", "root", "root");
+        }
+        if (Files.isExecutable(Path.of("/usr/bin/systemd-analyze"))) {
+            Cmd.Result verify = Cmd.of("systemd-analyze", "verify", "--man=no",
+                    "/usr/lib/systemd/system/slurm-azure-power-reconcile.service",
+                    "/usr/lib/systemd/system/slurm-azure-power-reconcile.timer").env("PATH", "/usr/bin:/bin").run();
+            assertEquals("", (verify.out() + verify.err()).strip(), "systemd-analyze verify of the installed units");
+        }
+        assertTrue(Files.isSymbolicLink(Path.of("/etc/systemd/system/timers.target.wants/"
+                + "slurm-azure-power-reconcile.timer")), "the timer is enabled on install");
         String depends = Cmd.of("dpkg-query", "-W", "-f=${Depends}", PKG).run().check().out();
         assertTrue(depends.startsWith("default-jre-headless (>= 2:1.17) | openjdk-17-jre-headless | "), depends);
         assertTrue(depends.contains("| java17-runtime-headless"), depends);
@@ -426,6 +440,8 @@ class PackagesIT {
             left.add(STATE.toString());
         }
         assertEquals(List.of(), left, "left behind by dpkg --purge");
+        assertFalse(Files.exists(Path.of("/etc/systemd/system/timers.target.wants/slurm-azure-power-reconcile.timer"),
+                LinkOption.NOFOLLOW_LINKS), "the timer's enablement is purged");
         assertFalse(Cmd.of("dpkg-statoverride", "--list").run().out().contains(STATE.toString()), "statoverride left");
         assertTrue(Files.isDirectory(Path.of("/var/log/slurm")), "/var/log/slurm (shared with Slurm) is kept");
         assertTrue(Cmd.of("id", "-u", "slurm").run().ok(), "the slurm user (shared with Slurm) is kept");
@@ -454,6 +470,8 @@ class PackagesIT {
         }
         assertRpm(files, STATE.toString(), "drwx------", "slurm", "slurm", "");
         assertRpm(files, DOC.resolve("README.md").toString(), "-rw-r--r--", "root", "root", "d");
+        assertRpm(files, "/usr/lib/systemd/system/slurm-azure-power-reconcile.timer", "-rw-r--r--", "root", "root",
+                "");
 
         Set<String> rpmFiles = new TreeSet<>(List.of(Cmd.of("rpm", "-qlp", rpm.toString()).run().check().out()
                 .strip().split("\n")));

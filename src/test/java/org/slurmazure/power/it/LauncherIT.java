@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slurmazure.power.emulator.TlsMaterial;
 
 /** The checkout launcher bin/slurm-azure-power, as admins and slurmctld run it: any cwd, empty environment. */
 class LauncherIT {
@@ -64,6 +69,33 @@ class LauncherIT {
 
             assertEquals(0, r.exit(), program + ": " + r.err());
             assertTrue(r.out().contains("Usage: slurm-azure-power " + program + " "), r.out());
+        }
+    }
+
+    @Test
+    void theStandaloneEmulatorAnswersArmRequests(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("emu");
+        ProcessBuilder pb = new ProcessBuilder(List.of(LAUNCHER.resolveSibling("arm-emulator").toString(),
+                "--state-dir", state.toString(), "--generate", "azc[1-2]", "--no-journal"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("emulator.out").toFile());
+        Process emu = pb.start();
+        try {
+            Path url = state.resolve("url");
+            for (int i = 0; i < 150 && !(Files.exists(url) && Files.size(url) > 0); i++) {
+                Thread.sleep(100);
+            }
+            String base = Files.readString(url).strip();
+            HttpClient http = HttpClient.newBuilder().sslContext(TlsMaterial.trusting(state.resolve("cert.pem"))).build();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base
+                                    + "subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/slurm-rg/"
+                                    + "providers/Microsoft.Compute/virtualMachines/azc1?api-version=2025-04-01"))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(401, r.statusCode(), r.body() + Files.readString(dir.resolve("emulator.out")));
+            assertTrue(r.body().contains("AuthenticationFailed"), r.body());
+        } finally {
+            emu.destroy();
+            emu.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

@@ -191,11 +191,11 @@ final class PowerLab implements AutoCloseable {
         Path secret = dir.resolve("etc/azure-power.secret");
         Files.writeString(secret, CLIENT_SECRET + "\n");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-        SlurmLab.chown(secret, "slurm");
+        slurm.chown(secret, "slurm");
         Path state = dir.resolve("azure-state");
         Files.createDirectories(state);
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
-        SlurmLab.chown(state, "slurm");
+        slurm.chown(state, "slurm");
         powerLog = slurm.logDir().resolve("power_save.log");
         String nodes = spec.slurm.nodes.stream().map(SlurmLab.CloudNode::name).collect(Collectors.joining(","));
         String yaml = SlurmLab.render(SlurmLab.resource("azure-power.yaml.in"), Map.ofEntries(

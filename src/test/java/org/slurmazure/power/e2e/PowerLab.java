@@ -251,6 +251,10 @@ final class PowerLab implements AutoCloseable {
         return app;
     }
 
+    BootAgent agent() {
+        return agent;
+    }
+
     // ------------------------------------------------------------------ teardown
 
     /** Stops everything (also from the shutdown hook), copies the logs, removes the lab directory. Idempotent. */

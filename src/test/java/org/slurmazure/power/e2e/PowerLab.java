@@ -66,6 +66,7 @@ final class PowerLab implements AutoCloseable {
     private SlurmLab slurm;
     private ArmEmulator emulator;
     private BootAgent agent;
+    private NodeStateLog nodeStates;
     private Path app;
     private Path powerLog;
     private Thread shutdownHook;
@@ -112,6 +113,8 @@ final class PowerLab implements AutoCloseable {
         writePowerConfig(dir);
         slurm.writeConfig(programs);
         slurm.start();
+        nodeStates = new NodeStateLog(slurm, slurm.logDir().resolve("node-states.log"));
+        nodeStates.start();
         agent = new BootAgent(emulator.eventsFile(), slurm, timeline,
                 spec.slurm.nodes.stream().map(SlurmLab.CloudNode::name).collect(Collectors.toSet()), spec.neverBoots,
                 spec.bootDelay, true);
@@ -273,6 +276,9 @@ final class PowerLab implements AutoCloseable {
         }
         if (agent != null) {
             agent.close();
+        }
+        if (nodeStates != null) {
+            nodeStates.close();
         }
         if (slurm != null) {
             snapshot();

@@ -98,6 +98,7 @@ final class SlurmLab implements AutoCloseable {
     /** For a Slurm in a root: the process holding the lab's mount namespace (bin/mountns), else null. */
     private Process mountNamespace;
     private FileChannel lockChannel;
+    private Duration lockWait = Duration.ZERO;
     private FileLock lock;
 
     private SlurmLab(Spec spec, Path dir, Timeline timeline) {
@@ -119,6 +120,7 @@ final class SlurmLab implements AutoCloseable {
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             FileLock l = ch.tryLock();
+            long waitedFrom = System.nanoTime();
             if (l == null) {
                 timeline.log("another lab (an end-to-end test or demo of another checkout?) uses ports "
                         + spec.ctldPort + "...: waiting up to 5 min for it to finish");
@@ -132,7 +134,10 @@ final class SlurmLab implements AutoCloseable {
                             + spec.ctldPort + ".lock") + " for 5 minutes; its directory is " + tmp + "/"
                             + LAB_PREFIX + "*");
                 }
+                timeline.log(String.format("the other lab has finished: waited %.1f s for it",
+                        (System.nanoTime() - waitedFrom) / 1e9));
             }
+            Duration waited = Duration.ofNanos(System.nanoTime() - waitedFrom);
             cleanUpStaleLabs(tmp, spec.ctldPort, timeline);
             for (int port : spec.ports()) {
                 requireFree(port);
@@ -142,6 +147,7 @@ final class SlurmLab implements AutoCloseable {
             lab = new SlurmLab(spec, dir, timeline);
             lab.lockChannel = ch;
             lab.lock = l;
+            lab.lockWait = waited;
             for (String d : List.of("etc", "bin", "run", "log", "state", "spool", "jobs", "munge")) {
                 Files.createDirectories(dir.resolve(d));
                 Files.setPosixFilePermissions(dir.resolve(d), PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -175,6 +181,11 @@ final class SlurmLab implements AutoCloseable {
 
     SlurmInstall install() {
         return install;
+    }
+
+    /** How long {@link #create} waited for another lab on the same ports. */
+    Duration lockWait() {
+        return lockWait;
     }
 
     /** The three slurm.conf programs. */

@@ -126,8 +126,15 @@ final class Prerequisites {
         Path script = PowerLab.projectDir().resolve("src/test/e2e/slurm-root");
         Path java = hostJava();
         long t0 = System.nanoTime();
-        Cmd.Result r = Cmd.of(script.toString(), "ensure", series, "--java", java.toString())
-                .timeout(Duration.ofMinutes(15)).run();
+        Cmd cmd = Cmd.of(script.toString(), "ensure", series, "--java", java.toString());
+        for (String name : List.of("SLURM_AZURE_POWER_ROOTS", "SLURM_AZURE_POWER_MIRROR")) {
+            // where .ci/run or the developer keeps the roots, and which mirror builds them
+            String value = System.getenv(name);
+            if (value != null && !value.isBlank()) {
+                cmd.env(name, value);
+            }
+        }
+        Cmd.Result r = cmd.timeout(Duration.ofMinutes(15)).run();
         for (String line : r.err().strip().split("\n")) {
             if (!line.isBlank()) {
                 log.accept(line);

@@ -97,18 +97,19 @@ final class SlurmInstall {
 
     /** The uid of a user as the daemons see it: in the root's /etc/passwd (munge's uid there is not the host's). */
     int uid(String user) {
-        return id(user, "passwd", 2);
+        return id(user, "passwd");
     }
 
     int gid(String group) {
-        return id(group, "group", 2);
+        return id(group, "group");
     }
 
-    private int id(String name, String db, int field) {
+    /** The third field (uid, gid) of {@code name}'s line in /etc/passwd or /etc/group. */
+    private int id(String name, String db) {
         Path file = root == null ? Path.of("/etc/" + db) : root.resolve("etc/" + db);
         try (Stream<String> lines = Files.lines(file)) {
-            return lines.map(l -> l.split(":")).filter(f -> f.length > field && f[0].equals(name))
-                    .mapToInt(f -> Integer.parseInt(f[field])).findFirst()
+            return lines.map(l -> l.split(":")).filter(f -> f.length > 2 && f[0].equals(name))
+                    .mapToInt(f -> Integer.parseInt(f[2])).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no " + name + " in " + file
                             + " (the Slurm packages create it)"));
         } catch (IOException e) {

@@ -589,6 +589,19 @@ class PowerProgramsTest {
     }
 
     @Test
+    void aPowerActionsFixedArgumentsComeBeforeTheHostlistAndAreLogged() throws Exception {
+        // slurm.conf 26.05: PowerAction=azure-resume Location=slurmctld Program="<resume> --config <file>"
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2))) {
+            PowerTestBed.Run run = bed.runAsGiven("resume", "--config", bed.config.toString(), "azc[001-002]");
+
+            assertEquals(0, run.exit(), run.err() + run.out());
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc002").powerState());
+            assertTrue(bed.log().contains("invoked Resume slurm-azure-power resume azc[001-002] (arguments: --config "
+                    + bed.config + ")"), bed.log());
+        }
+    }
+
+    @Test
     void aDeadlineAboveSlurmsResumeTimeoutIsCutAndSaidSo() throws Exception {
         try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
                 .vm(PowerTestBed.vm("azc001").startHangs(true)),

@@ -36,7 +36,8 @@ class BashCompletionTest {
     }
 
     @Test
-    void sourcingTheScriptRegistersItsFunctionForTheCommand() {
+    void sourcingTheScriptRegistersItsFunctionForTheCommand() throws IOException {
+        assertFalse(java.nio.file.Files.readString(script).startsWith("#!"), "sourced, not run: no #! line");
         Cmd.Result r = Cmd.of("bash", "--norc", "--noprofile", "-c", "source \"$1\" && complete -p slurm-azure-power",
                 "bash", script.toString()).run();
         assertEquals(0, r.exitCode(), r.toString());

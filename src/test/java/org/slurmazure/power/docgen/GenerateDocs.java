@@ -96,9 +96,17 @@ public final class GenerateDocs {
         return pages.size();
     }
 
-    /** picocli's bash completion script for the tree (hidden commands and options left out). */
+    /**
+     * picocli's bash completion script for the tree (hidden commands and options left out), without its "#!" line:
+     * bash-completion sources the file, it is not a program.
+     */
     static String bashCompletion(CommandLine root) {
-        return AutoComplete.bash(COMMAND, root);
+        String script = AutoComplete.bash(COMMAND, root);
+        if (script.startsWith("#!")) {
+            script = script.substring(script.indexOf('\n') + 1);
+        }
+        return "# bash completion of slurm-azure-power, generated from its picocli model at build time "
+                + "(org.slurmazure.power.docgen.GenerateDocs)\n" + script;
     }
 
     static void writeBashCompletion(CommandLine root, Path file) throws IOException {

@@ -80,6 +80,7 @@ class PackagesIT {
             "(training run: resume, dry run, suspend and resume-fail of one node: ok, ";
     /** The start-up archives (class-data sharing) written by postinst / %post. */
     static final Path CACHE = Path.of("/var/cache/slurm-azure-power");
+    static final Path POWER_SAVE_LOG = Path.of("/var/log/slurm/power_save.log");
     /** Serializes this test across checkouts (two mvn verify at once would install the same package). */
     static final Path LOCK = Path.of("/tmp/slurm-azure-power-packaging-it.lock");
     /** Says that the installed package is this test's (a run killed before its clean-up left it installed). */
@@ -99,6 +100,10 @@ class PackagesIT {
     private FileLock lock;
     private boolean installedByUs;
     private List<String> installedPaths = List.of();
+    /** /var/log/slurm/power_save.log was not there before this test installed the package (which creates it). */
+    private boolean logCreatedByUs;
+    /** The mode and owners of power_save.log before the install, when it was there already. */
+    private String logBefore;
 
     @BeforeAll
     void buildAndInstallTheDeb() throws Exception {
@@ -133,6 +138,8 @@ class PackagesIT {
         }
         Files.writeString(MARKER, "installed by " + getClass().getName() + " from " + projectDir + "\n");
         installedByUs = true;
+        logCreatedByUs = !Files.exists(POWER_SAVE_LOG, LinkOption.NOFOLLOW_LINKS);
+        logBefore = logCreatedByUs ? null : modeAndOwners(POWER_SAVE_LOG);
         installOutput = install(deb);
         installedPaths = List.of(Cmd.of("dpkg", "-L", PKG).run().check().out().strip().split("\n"));
         site = siteConfiguration();
@@ -148,6 +155,10 @@ class PackagesIT {
                     dpkg("--purge", PKG);
                 }
                 Files.deleteIfExists(MARKER);
+                // power_save.log is kept by purge (a record of what ran), but this one was only made by our install.
+                if (logCreatedByUs && Files.isRegularFile(POWER_SAVE_LOG) && Files.size(POWER_SAVE_LOG) == 0) {
+                    Files.delete(POWER_SAVE_LOG);
+                }
             }
         } finally {
             if (lock != null) {
@@ -223,6 +234,19 @@ class PackagesIT {
         String depends = Cmd.of("dpkg-query", "-W", "-f=${Depends}", PKG).run().check().out();
         assertTrue(depends.startsWith("default-jre-headless (>= 2:1.17) | openjdk-17-jre-headless | "), depends);
         assertTrue(depends.contains("| java17-runtime-headless"), depends);
+    }
+
+    @Test
+    @Order(1)
+    void debCreatesPowerSaveLogAsLogrotateDoesAndLeavesAnExistingOneAlone() throws IOException {
+        if (logCreatedByUs) {
+            assertEquals(logrotateCreate(LOGROTATE), modeAndOwners(POWER_SAVE_LOG),
+                    POWER_SAVE_LOG + " has the mode and owners of logrotate's create line");
+            assertEquals(0, Files.size(POWER_SAVE_LOG));
+        } else {
+            log(POWER_SAVE_LOG + " was there before the install: checking that postinst left it alone");
+            assertEquals(logBefore, modeAndOwners(POWER_SAVE_LOG), "postinst changed the existing " + POWER_SAVE_LOG);
+        }
     }
 
     @Test
@@ -444,6 +468,7 @@ class PackagesIT {
                 LinkOption.NOFOLLOW_LINKS), "the timer's enablement is purged");
         assertFalse(Cmd.of("dpkg-statoverride", "--list").run().out().contains(STATE.toString()), "statoverride left");
         assertTrue(Files.isDirectory(Path.of("/var/log/slurm")), "/var/log/slurm (shared with Slurm) is kept");
+        assertTrue(Files.exists(POWER_SAVE_LOG), POWER_SAVE_LOG + " (a record of what ran) is kept");
         assertTrue(Cmd.of("id", "-u", "slurm").run().ok(), "the slurm user (shared with Slurm) is kept");
     }
 
@@ -472,6 +497,11 @@ class PackagesIT {
         assertRpm(files, DOC.resolve("README.md").toString(), "-rw-r--r--", "root", "root", "d");
         assertRpm(files, "/usr/lib/systemd/system/slurm-azure-power-reconcile.timer", "-rw-r--r--", "root", "root",
                 "");
+        // Slurm's packages own /etc/slurm; the RPM lists only its own files there (and no other directory of others).
+        for (String shared : List.of("/etc/slurm", "/etc/logrotate.d", "/usr/lib/systemd/system", "/usr/bin",
+                "/usr/libexec")) {
+            assertFalse(files.containsKey(shared), "the RPM owns " + shared);
+        }
 
         Set<String> rpmFiles = new TreeSet<>(List.of(Cmd.of("rpm", "-qlp", rpm.toString()).run().check().out()
                 .strip().split("\n")));
@@ -498,6 +528,10 @@ class PackagesIT {
         assertTrue(scripts.contains("getent group slurm >/dev/null || groupadd -r slurm"), scripts);
         assertTrue(scripts.contains("postinstall scriptlet (using /bin/sh)"), scripts);
         assertTrue(scripts.contains("install -d -o slurm -g slurm -m 0755 /var/log/slurm"), scripts);
+        // The log is created as the packaged logrotate rule creates it (the RPM's rule is the same file as the DEB's).
+        String[] create = logrotateCreate(projectDir.resolve("packaging/common/logrotate")).split(" ");
+        assertTrue(scripts.contains("install -m " + create[0] + " -o " + create[1] + " -g " + create[2] + " /dev/null "
+                + POWER_SAVE_LOG), scripts);
         assertTrue(scripts.contains("/usr/share/slurm-azure-power/train-archive"), scripts);
         // On removal only the start-up archives go (the state directory, logs and the slurm user stay).
         String preun = Cmd.of("rpm", "-qp", "--qf", "%{PREUN}", rpm.toString()).run().check().out();
@@ -542,11 +576,18 @@ class PackagesIT {
         assertFalse(Files.exists(BIN), "the DEB is still installed: " + BIN);
         Path db = work.resolve("rpmdb");
         Cmd.of("rpm", "--initdb", "--dbpath", db.toString()).run().check();
+        if (logCreatedByUs) {
+            Files.deleteIfExists(POWER_SAVE_LOG); // the DEB's (purge keeps it): let %post create it
+        }
         try {
             Cmd.Result install = Cmd.of("rpm", "-i", "--nodeps", "--dbpath", db.toString(), rpm.toString())
                     .timeout(Duration.ofMinutes(3)).run().check();
             assertTrue(install.err().contains(TRAINED), install.toString());
             assertEquals(1, startUpArchives().size(), "%post wrote the start-up archive");
+            if (logCreatedByUs) {
+                assertEquals(logrotateCreate(projectDir.resolve("packaging/common/logrotate")),
+                        modeAndOwners(POWER_SAVE_LOG), "%post creates " + POWER_SAVE_LOG + " as logrotate does");
+            }
             assertMode(STATE, "rwx------", "slurm", "slurm");
             Cmd.Result r = Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", LIBEXEC + "resume", "--dry-run",
                     "--offline", "--config", site.resolve("azure-power.yaml").toString(), "azc001").run().check();
@@ -666,6 +707,24 @@ class PackagesIT {
         assertEquals("slurm-azure-power " + version, lines.get(0), r.toString());
         Matcher m = Pattern.compile("Java (\\d+)[.+].*").matcher(lines.get(1));
         assertTrue(m.matches() && Integer.parseInt(m.group(1)) >= 17, r.toString());
+    }
+
+    /** "0640 slurm slurm" from a logrotate rule's create line. */
+    private static String logrotateCreate(Path rule) throws IOException {
+        Matcher m = Pattern.compile("(?m)^\\s*create\\s+(0[0-7]{3})\\s+(\\S+)\\s+(\\S+)\\s*$")
+                .matcher(Files.readString(rule));
+        assertTrue(m.find(), "a create line with mode, owner and group in " + rule);
+        return m.group(1) + " " + m.group(2) + " " + m.group(3);
+    }
+
+    /** "0640 slurm slurm": a file's mode (octal) and owners. */
+    private static String modeAndOwners(Path p) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        int mode = 0;
+        for (PosixFilePermission perm : a.permissions()) {
+            mode |= 1 << (8 - perm.ordinal());
+        }
+        return String.format("%04o %s %s", mode, a.owner().getName(), a.group().getName());
     }
 
     private static void assertMode(Path p, String perms, String owner, String group) throws IOException {

@@ -80,6 +80,8 @@ class PackagesIT {
             "(training run: resume, dry run, suspend and resume-fail of one node: ok, ";
     /** The start-up archives (class-data sharing) written by postinst / %post. */
     static final Path CACHE = Path.of("/var/cache/slurm-azure-power");
+    static final Path MAN1 = Path.of("/usr/share/man/man1");
+    static final Path COMPLETION = Path.of("/usr/share/bash-completion/completions/slurm-azure-power");
     static final Path POWER_SAVE_LOG = Path.of("/var/log/slurm/power_save.log");
     /** Serializes this test across checkouts (two mvn verify at once would install the same package). */
     static final Path LOCK = Path.of("/tmp/slurm-azure-power-packaging-it.lock");
@@ -234,6 +236,58 @@ class PackagesIT {
         String depends = Cmd.of("dpkg-query", "-W", "-f=${Depends}", PKG).run().check().out();
         assertTrue(depends.startsWith("default-jre-headless (>= 2:1.17) | openjdk-17-jre-headless | "), depends);
         assertTrue(depends.contains("| java17-runtime-headless"), depends);
+    }
+
+    @Test
+    @Order(1)
+    void debInstallsAManPageForEveryCommandAndTheBashCompletion() throws IOException {
+        List<Path> built;
+        try (Stream<Path> s = Files.list(buildDir.resolve("man"))) {
+            built = s.filter(p -> p.getFileName().toString().endsWith(".1")).sorted().toList();
+        }
+        assertTrue(built.size() >= 10, "the build generated the man pages: " + built);
+        for (Path page : built) {
+            Path installed = MAN1.resolve(page.getFileName() + ".gz");
+            assertTrue(Files.exists(installed), installed + " is missing (a dpkg path-exclude in /etc/dpkg/dpkg.cfg.d "
+                    + "drops /usr/share/man on minimal images)");
+            assertMode(installed, "rw-r--r--", "root", "root");
+            byte[] gz = Files.readAllBytes(installed);
+            // gzip -n: no file name (FLG.FNAME) and no time stamp (MTIME) in the header, so builds are reproducible
+            assertEquals(0, gz[3] & 0x08, installed + " names its source file");
+            assertEquals(0, gz[4] | gz[5] | gz[6] | gz[7], installed + " has a time stamp");
+            assertEquals(Files.readString(page), Cmd.of("zcat", installed.toString()).run().check().out(),
+                    installed + " is the generated page");
+            Cmd.Result groff = Cmd.of("bash", "-c", "zcat \"$1\" | groff -man -Tutf8 -ww -z", "bash",
+                    installed.toString()).run();
+            assertEquals("", groff.err(), installed + ": groff warnings");
+        }
+        // man finds the pages by name, as an admin types them; mandb's parser reads their NAME lines.
+        for (String name : List.of("slurm-azure-power", "slurm-azure-power-resume", "slurm-azure-power-config-check")) {
+            Cmd.Result where = Cmd.of("man", "-w", name).run();
+            assertEquals(MAN1.resolve(name + ".1.gz").toString(), where.out().strip(), where.toString());
+        }
+        Cmd.Result lexgrog = Cmd.of("lexgrog", MAN1.resolve("slurm-azure-power-resume.1.gz").toString()).run();
+        assertTrue(lexgrog.out().contains("\"slurm-azure-power-resume - Slurm's ResumeProgram: "), lexgrog.toString());
+        Cmd.Result page = Cmd.of("man", "slurm-azure-power").env("MANPAGER", "cat").env("MANWIDTH", "100").run();
+        assertTrue(page.out().contains("EXIT STATUS") && page.out().contains("slurm-azure-power-resume(1)"),
+                page.toString());
+
+        // The completion, where bash-completion loads it when the command is first completed.
+        assertMode(COMPLETION, "rw-r--r--", "root", "root");
+        Cmd.Result complete = Cmd.of("bash", "--norc", "--noprofile", "-c", "source \"$1\" && complete -p "
+                + "slurm-azure-power && COMP_WORDS=(slurm-azure-power res) COMP_CWORD=1 COMP_LINE='slurm-azure-power "
+                + "res' && _complete_slurm-azure-power && echo \"${COMPREPLY[*]}\"", "bash", COMPLETION.toString()).run();
+        assertEquals("complete -o default -F _complete_slurm-azure-power slurm-azure-power\nresolve resume resume-fail",
+                complete.out().strip(), complete.toString());
+        Path loader = Path.of("/usr/share/bash-completion/bash_completion");
+        if (Files.isReadable(loader)) {
+            Cmd.Result loaded = Cmd.of("bash", "--norc", "--noprofile", "-c", "source \"$1\"; "
+                    + "__load_completion slurm-azure-power && complete -p slurm-azure-power", "bash",
+                    loader.toString()).run();
+            assertTrue(loaded.out().contains("_complete_slurm-azure-power"), loaded.toString());
+        } else {
+            log("bash-completion is not installed: its lazy loading of " + COMPLETION + " is not checked");
+        }
     }
 
     @Test
@@ -435,7 +489,8 @@ class PackagesIT {
         dpkg("-r", PKG).check();
         assertTrue(Cmd.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", PKG).run().out().startsWith("rc"),
                 "removed, conffiles kept");
-        for (Path gone : List.of(BIN, Path.of(LIBEXEC), APP, DOC, CACHE)) {
+        for (Path gone : List.of(BIN, Path.of(LIBEXEC), APP, DOC, CACHE, COMPLETION,
+                MAN1.resolve("slurm-azure-power.1.gz"), MAN1.resolve("slurm-azure-power-resume.1.gz"))) {
             assertFalse(Files.exists(gone, LinkOption.NOFOLLOW_LINKS), gone + " is still there after dpkg -r");
         }
         for (String c : CONFFILES) {
@@ -497,9 +552,14 @@ class PackagesIT {
         assertRpm(files, DOC.resolve("README.md").toString(), "-rw-r--r--", "root", "root", "d");
         assertRpm(files, "/usr/lib/systemd/system/slurm-azure-power-reconcile.timer", "-rw-r--r--", "root", "root",
                 "");
+        // (rpm flags whatever is under /usr/share/man as documentation: "d")
+        assertRpm(files, MAN1.resolve("slurm-azure-power.1.gz").toString(), "-rw-r--r--", "root", "root", "d");
+        assertRpm(files, MAN1.resolve("slurm-azure-power-resume-fail.1.gz").toString(), "-rw-r--r--", "root", "root",
+                "d");
+        assertRpm(files, COMPLETION.toString(), "-rw-r--r--", "root", "root", "");
         // Slurm's packages own /etc/slurm; the RPM lists only its own files there (and no other directory of others).
-        for (String shared : List.of("/etc/slurm", "/etc/logrotate.d", "/usr/lib/systemd/system", "/usr/bin",
-                "/usr/libexec")) {
+        for (String shared : List.of("/etc/slurm", "/etc/logrotate.d", "/usr/share/man/man1",
+                "/usr/share/bash-completion/completions", "/usr/lib/systemd/system", "/usr/bin", "/usr/libexec")) {
             assertFalse(files.containsKey(shared), "the RPM owns " + shared);
         }
 
@@ -588,6 +648,7 @@ class PackagesIT {
                 assertEquals(logrotateCreate(projectDir.resolve("packaging/common/logrotate")),
                         modeAndOwners(POWER_SAVE_LOG), "%post creates " + POWER_SAVE_LOG + " as logrotate does");
             }
+            assertTrue(Cmd.of("man", "-w", "slurm-azure-power-status").run().ok(), "the RPM's man pages are found");
             assertMode(STATE, "rwx------", "slurm", "slurm");
             Cmd.Result r = Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", LIBEXEC + "resume", "--dry-run",
                     "--offline", "--config", site.resolve("azure-power.yaml").toString(), "azc001").run().check();

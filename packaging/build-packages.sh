@@ -12,13 +12,18 @@
 #   --release N        the package release (default 1)
 #   --formats LIST     deb,rpm (default) or one of them
 #   --java-home DIR    a JDK whose bin/jar reads the manifest when unzip is missing
+#   --maintainer "Name <address>"
+#                      the DEB's Maintainer, the RPM's Packager, the changelogs' signature (default: the pom's
+#                      packages.maintainer property, which mvn -Dpackages.maintainer=... overrides)
+#   --homepage URL     the DEB's Homepage and the RPM's URL (default: none)
+#
+# Besides the jars it packages what the build generated: the man pages (<build-dir>/man/*.1) and the bash completion
+# (<build-dir>/bash-completion/slurm-azure-power), and it makes the DEB's changelog and the RPM's %changelog from
+# CHANGELOG.md, whose newest entry must be this version.
 #
 # Needs dpkg-deb (dpkg) and rpmbuild (Debian: apt-get install rpm); nothing from the network. Builds as any user:
 # ownership inside the packages is set by dpkg-deb --root-owner-group and the spec's %attr, not by this user.
 # SOURCE_DATE_EPOCH, when set, becomes the time stamp of every packaged file.
-#
-# Besides the jars it packages what the build generated: the man pages (<build-dir>/man/*.1) and the bash completion
-# (<build-dir>/bash-completion/slurm-azure-power).
 set -euo pipefail
 umask 022
 
@@ -26,7 +31,7 @@ die() { echo "build-packages: $*" >&2; exit 1; }
 
 here=$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 project_dir=$(dirname "$here")
-build_dir="" version="" out="" release=1 formats="deb,rpm" java_home=""
+build_dir="" version="" out="" release=1 formats="deb,rpm" java_home="" maintainer="" homepage=""
 while (($#)); do
     case "$1" in
         --build-dir) build_dir="$2"; shift 2 ;;
@@ -36,6 +41,10 @@ while (($#)); do
         --release) release="$2"; shift 2 ;;
         --formats) formats="$2"; shift 2 ;;
         --java-home) java_home="$2"; shift 2 ;;
+        --maintainer) maintainer="$2"; shift 2 ;;
+        --maintainer=*) maintainer="${1#*=}"; shift ;;
+        --homepage) homepage="$2"; shift 2 ;;
+        --homepage=*) homepage="${1#*=}"; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument: $1 (see --help)" ;;
     esac
@@ -57,6 +66,14 @@ fi
 if $want_rpm; then
     command -v rpmbuild >/dev/null || die "rpmbuild not found: install Debian's rpm package (apt-get install rpm)"
 fi
+# The maintainer: given, else the pom's default (the packages profile passes it; this is for runs on their own).
+if [[ -z "$maintainer" ]]; then
+    maintainer=$(sed -n '/<packages\.maintainer>/{s:.*<packages\.maintainer>\(.*\)</packages\.maintainer>.*:\1:p;q;}' \
+        "$project_dir/pom.xml" | sed -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g')
+fi
+[[ "$maintainer" =~ ^[^\<\>|]+\ \<[^\<\>@\ |]+@[^\<\>\ |]+\>$ ]] \
+    || die "--maintainer: expected \"Name <address>\", found \"$maintainer\""
+[[ -z "$homepage" || "$homepage" =~ ^https?://[^[:space:]|]+$ ]] || die "--homepage: expected a URL, found \"$homepage\""
 
 # Versions. Maven 0.1.0-SNAPSHOT -> DEB 0.1.0~SNAPSHOT-1 (sorts before 0.1.0-1) and RPM 0.1.0-0.1.SNAPSHOT (the
 # pre-release convention: sorts before 0.1.0-1). A release 0.1.0 -> DEB 0.1.0-1, RPM 0.1.0-1.
@@ -190,36 +207,149 @@ for f in etc/slurm.conf.example etc/azure-role.json etc/azure-power.example.yaml
     install -m 0644 "$project_dir/$f" "$stage/$docdir/examples/"
 done
 
-# The copyright file: the bundled jars and their licenses (packaging/common/bundled-licenses.txt).
-licenses=()
+# The copyright file, machine-readable (DEP-5, https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/):
+# the program is Apache-2.0; each bundled jar with its holders and license from packaging/common/bundled-licenses.txt,
+# and the text of every license that Debian's /usr/share/common-licenses does not hold. Both packages ship it.
+dep5_name() { # SPDX expression -> DEP-5 license field (Debian's short names, lower-case "and"/"or")
+    sed -e 's/ AND / and /g' -e 's/ OR / or /g' -e 's/\bLGPL-2\.1-or-later\b/LGPL-2.1+/g' \
+        -e 's/\bLGPL-2\.1-only\b/LGPL-2.1/g' -e 's/\bMIT\b\([^-]\|$\)/Expat\1/g' -e 's/\bBSD-2-Clause\b/BSD-2-clause/g' <<< "$1"
+}
+declare -A lic_files=() lic_holders=() lic_expr=()
+lic_order=() licenses=("Apache-2.0")
+trim() { local s="$1"; s="${s#"${s%%[![:space:]]*}"}"; printf '%s' "${s%"${s##*[![:space:]]}"}"; }
+while IFS='|' read -r glob spdx holders; do
+    glob=$(trim "$glob")
+    [[ -z "$glob" || "$glob" == \#* ]] && continue
+    spdx=$(trim "$spdx") holders=$(trim "$holders")
+    [[ -n "$spdx" && -n "$holders" ]] || die "bundled-licenses.txt: line for $glob needs a license and holders"
+    lic_order+=("$glob") lic_expr[$glob]="$spdx" lic_holders[$glob]="$holders"
+done < "$here/common/bundled-licenses.txt"
+for e in "${cp_entries[@]}"; do
+    name="${e#lib/}" found=""
+    for glob in "${lic_order[@]}"; do
+        # shellcheck disable=SC2053
+        if [[ "$name" == $glob ]]; then found="$glob"; break; fi
+    done
+    if [[ -z "$found" ]]; then
+        echo "build-packages: warning: no license known for $name: add it to packaging/common/bundled-licenses.txt" >&2
+        continue
+    fi
+    lic_files[$found]+=" /$appdir/$e"
+    licenses+=("${lic_expr[$found]}")
+done
 {
-    echo "slurm-azure-power $version"
+    echo "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"
+    echo "Upstream-Name: slurm-azure-power"
+    echo "Upstream-Contact: $maintainer"
+    [[ -n "$homepage" ]] && echo "Source: $homepage"
+    echo "Comment: slurm-azure-power $version. The jars under /$appdir/lib"
+    echo " are third-party libraries, bundled as published except that their signatures"
+    echo " are removed; each group below names its copyright holders and license (the RPM's"
+    echo " License tag has the same licenses as SPDX expressions)."
     echo
-    echo "slurm-azure-power itself: no license is declared in its pom yet (RPM License: LicenseRef-Unspecified)."
-    echo
-    echo "Bundled third-party jars (/$appdir/lib) and their licenses (SPDX):"
-    for e in "${cp_entries[@]}"; do
-        name="${e#lib/}" lic=""
-        while read -r glob spdx; do
-            [[ -z "$glob" || "$glob" == \#* ]] && continue
-            # shellcheck disable=SC2053
-            if [[ "$name" == $glob ]]; then lic="$spdx"; break; fi
-        done < "$here/common/bundled-licenses.txt"
-        if [[ -z "$lic" ]]; then
-            echo "build-packages: warning: no license known for $name: add it to packaging/common/bundled-licenses.txt" >&2
-            lic="unknown"
-        else
-            licenses+=("$lic")
-        fi
-        printf '  %-48s %s\n' "$name" "$lic"
+    echo "Files: *"
+    echo "Copyright: 2026 The slurm-azure-power developers"
+    echo "License: Apache-2.0"
+    for glob in "${lic_order[@]}"; do
+        [[ -n "${lic_files[$glob]:-}" ]] || continue
+        echo
+        printf 'Files:'
+        for f in ${lic_files[$glob]}; do printf '\n %s' "${f#/}"; done
+        echo
+        printf 'Copyright: %s\n' "$(sed 's/; /\n /g' <<< "${lic_holders[$glob]}")"
+        echo "License: $(dep5_name "${lic_expr[$glob]}")"
+    done
+    # One stand-alone paragraph per license used.
+    for id in $(printf '%s\n' "${licenses[@]}" | sed -e 's/[()]//g' -e 's/ AND /\n/g' -e 's/ OR /\n/g' | sort -u); do
+        echo
+        echo "License: $(dep5_name "$id")"
+        case "$id" in
+            Apache-2.0)
+                echo " Licensed under the Apache License, Version 2.0 (the \"License\"); you may not use"
+                echo " this file except in compliance with the License."
+                echo " ."
+                echo " On Debian systems, the complete text of the Apache License 2.0 is in"
+                echo " /usr/share/common-licenses/Apache-2.0; the RPM installs it as"
+                echo " /usr/share/licenses/slurm-azure-power/LICENSE." ;;
+            LGPL-2.1-only|LGPL-2.1-or-later)
+                echo " On Debian systems, the complete text of the GNU Lesser General Public License"
+                echo " version 2.1 is in /usr/share/common-licenses/LGPL-2.1 (elsewhere:"
+                echo " https://www.gnu.org/licenses/old-licenses/lgpl-2.1.txt)." ;;
+            *)
+                [[ -r "$here/common/licenses/$id.txt" ]] \
+                    || die "no text for the license $id: add packaging/common/licenses/$id.txt"
+                sed -e 's/^[[:space:]]*$/./' -e 's/^/ /' "$here/common/licenses/$id.txt" ;;
+        esac
     done
 } > "$stage/$docdir/copyright"
 chmod 0644 "$stage/$docdir/copyright"
-rpm_license="LicenseRef-Unspecified"
+# The RPM's License tag: this program's license and every bundled one (SPDX), each once: a conjunction is split
+# into its terms, a choice (OR) kept whole.
+rpm_license="Apache-2.0"
 while IFS= read -r l; do
+    [[ "$l" == "Apache-2.0" ]] && continue
     [[ "$l" == *" OR "* ]] && l="($l)"
     rpm_license="$rpm_license AND $l"
-done < <(printf '%s\n' "${licenses[@]}" | sort -u)
+done < <(printf '%s\n' "${licenses[@]}" | sed '/ OR /!s/ AND /\n/g' | LC_ALL=C sort -u)
+
+# The changelogs of both packages, from CHANGELOG.md: "## VERSION - YYYY-MM-DD" entries, newest first, of "- "
+# items continued by lines indented two spaces. The newest entry is this build: its DEB version and RPM
+# version-release are this package's, and a pre-release (-SNAPSHOT) is UNRELEASED in Debian's terms.
+changelog="$project_dir/CHANGELOG.md"
+[[ -r "$changelog" ]] || die "$changelog not found"
+deb_changelog="$work/changelog.Debian" rpm_changelog="$work/changelog.rpm"
+: > "$deb_changelog"
+: > "$rpm_changelog"
+entry_version="" entry_date="" entries=0 items=()
+flush_entry() {
+    [[ -n "$entry_version" ]] || return 0
+    ((${#items[@]})) || die "$changelog: the entry $entry_version has no \"- \" line"
+    local dv rv dist debdate rpmdate l
+    if ((entries == 0)); then
+        [[ "$entry_version" == "$base" ]] || die "$changelog: the newest entry is $entry_version, but this build \
+is $version: add an entry \"## $base - YYYY-MM-DD\" at the top"
+        dv="$deb_version" rv="$base-$rpm_release" dist=unstable
+        [[ -n "$qualifier" ]] && dist=UNRELEASED
+    else
+        dv="$entry_version-1" rv="$entry_version-1" dist=unstable
+    fi
+    debdate=$(LC_ALL=C date -u -d "$entry_date" '+%a, %d %b %Y %H:%M:%S +0000') \
+        || die "$changelog: invalid date $entry_date"
+    rpmdate=$(LC_ALL=C date -u -d "$entry_date" '+%a %b %d %Y')
+    {
+        ((entries == 0)) || echo
+        echo "slurm-azure-power ($dv) $dist; urgency=medium"
+        echo
+        for l in "${items[@]}"; do echo "  $l"; done
+        echo
+        echo " -- $maintainer  $debdate"
+    } >> "$deb_changelog"
+    {
+        ((entries == 0)) || echo
+        echo "* $rpmdate $maintainer - $rv"
+        for l in "${items[@]}"; do
+            l="${l//%/%%}"
+            echo "${l/#\* /- }"
+        done
+    } >> "$rpm_changelog"
+    entries=$((entries + 1))
+}
+while IFS= read -r line || [[ -n "$line" ]]; do
+    if [[ "$line" =~ ^##\ ([^ ]+)\ -\ ([0-9]{4}-[0-9]{2}-[0-9]{2})$ ]]; then
+        flush_entry
+        entry_version="${BASH_REMATCH[1]}" entry_date="${BASH_REMATCH[2]}" items=()
+    elif [[ -z "$entry_version" || -z "$line" ]]; then
+        continue
+    elif [[ "$line" == "- "* ]]; then
+        items+=("* ${line#- }")
+    elif [[ "$line" == "  "* && ${#items[@]} -gt 0 ]]; then
+        items+=("  ${line#  }")
+    else
+        die "$changelog: in the entry $entry_version, a line that is neither \"- item\" nor its continuation: $line"
+    fi
+done < "$changelog"
+flush_entry
+((entries > 0)) || die "$changelog: no entry \"## VERSION - YYYY-MM-DD\""
 
 find "$stage" -type d -exec chmod 0755 {} +
 chmod 0700 "$stage/var/lib/slurm-azure-power"
@@ -237,12 +367,15 @@ if $want_deb; then
     # Debian ships the state directory root-owned; postinst hands it to slurm with a dpkg-statoverride.
     chmod 0755 "$root/var/lib/slurm-azure-power"
     install -d -m 0755 "$root/DEBIAN"
+    # Debian's changelog of a package with a Debian revision (0.1.0-1): changelog.Debian.gz.
+    gzip -9n -c "$deb_changelog" > "$root/$docdir/changelog.Debian.gz"
+    chmod 0644 "$root/$docdir/changelog.Debian.gz"
+    [[ -n "${SOURCE_DATE_EPOCH:-}" ]] && touch -h -d "@$SOURCE_DATE_EPOCH" "$root/$docdir/changelog.Debian.gz" "$root/$docdir"
     installed_size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
     sed -e "s|@DEB_VERSION@|$deb_version|" -e "s|@INSTALLED_SIZE@|$installed_size|" \
-        -e "s|@MAINTAINER@|${PACKAGES_MAINTAINER:-slurm-azure-power maintainers <root@localhost>}|" \
-        "$here/deb/control.in" > "$root/DEBIAN/control"
-    if [[ -n "${PACKAGES_HOMEPAGE:-}" ]]; then
-        sed -i "s|@HOMEPAGE@|$PACKAGES_HOMEPAGE|" "$root/DEBIAN/control"
+        -e "s|@MAINTAINER@|$maintainer|" "$here/deb/control.in" > "$root/DEBIAN/control"
+    if [[ -n "$homepage" ]]; then
+        sed -i "s|@HOMEPAGE@|$homepage|" "$root/DEBIAN/control"
     else
         sed -i '/^Homepage: @HOMEPAGE@$/d' "$root/DEBIAN/control"
     fi
@@ -263,6 +396,8 @@ fi
 if $want_rpm; then
     top="$work/rpm"
     mkdir -p "$top"/{BUILD,BUILDROOT,RPMS,SOURCES,SPECS,SRPMS,tmp}
+    # The spec, with its %changelog from CHANGELOG.md.
+    { cat "$here/rpm/slurm-azure-power.spec"; echo; echo "%changelog"; cat "$rpm_changelog"; } > "$top/SPECS/slurm-azure-power.spec"
     rpmbuild -bb --quiet \
         --define "_topdir $top" \
         --define "_tmppath $top/tmp" \
@@ -272,7 +407,10 @@ if $want_rpm; then
         --define "pkg_release $rpm_release" \
         --define "pkg_license $rpm_license" \
         --define "stage_root $stage" \
+        --define "license_file $project_dir/LICENSE" \
+        --define "pkg_packager $maintainer" \
+        ${homepage:+--define "pkg_url $homepage"} \
         ${SOURCE_DATE_EPOCH:+--define "use_source_date_epoch_as_buildtime 1"} \
-        "$here/rpm/slurm-azure-power.spec" >&2
+        "$top/SPECS/slurm-azure-power.spec" >&2
     echo "build-packages: $out/slurm-azure-power-$base-$rpm_release.noarch.rpm"
 fi

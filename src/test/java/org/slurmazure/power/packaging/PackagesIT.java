@@ -83,6 +83,11 @@ class PackagesIT {
     static final Path MAN1 = Path.of("/usr/share/man/man1");
     static final Path COMPLETION = Path.of("/usr/share/bash-completion/completions/slurm-azure-power");
     static final Path POWER_SAVE_LOG = Path.of("/var/log/slurm/power_save.log");
+    /** Where the RPM's %license puts LICENSE (the DEB has the copyright file only, as Debian wants). */
+    static final String RPM_LICENSE = "/usr/share/licenses/slurm-azure-power/LICENSE";
+    /** The DEB's changelog (the RPM has %changelog instead). */
+    static final String DEB_CHANGELOG = DOC.resolve("changelog.Debian.gz").toString();
+    static final String SITE_MAINTAINER = "Example Site HPC Team <hpc-admins@site.example>";
     /** Serializes this test across checkouts (two mvn verify at once would install the same package). */
     static final Path LOCK = Path.of("/tmp/slurm-azure-power-packaging-it.lock");
     /** Says that the installed package is this test's (a run killed before its clean-up left it installed). */
@@ -292,6 +297,55 @@ class PackagesIT {
 
     @Test
     @Order(1)
+    void debHasItsMaintainerAChangelogOfThisVersionAndAMachineReadableCopyright() throws IOException {
+        String maintainer = pomMaintainer();
+        assertEquals(maintainer, Cmd.of("dpkg-query", "-W", "-f=${Maintainer}", PKG).run().check().out());
+        String installedVersion = Cmd.of("dpkg-query", "-W", "-f=${Version}", PKG).run().check().out();
+        Path changelog = work.resolve("changelog.Debian");
+        Files.writeString(changelog, Cmd.of("zcat", DEB_CHANGELOG).run().check().out());
+        assertMode(Path.of(DEB_CHANGELOG), "rw-r--r--", "root", "root");
+        String parsed = Cmd.of("dpkg-parsechangelog", "-l", changelog.toString()).run().check().out();
+        assertTrue(parsed.contains("\nVersion: " + installedVersion + "\n"), parsed);
+        assertTrue(parsed.contains("\nMaintainer: " + maintainer + "\n"), parsed);
+        assertTrue(parsed.contains("\nDistribution: " + (version.contains("-") ? "UNRELEASED" : "unstable") + "\n"),
+                parsed);
+        for (String line : Files.readAllLines(changelog)) {
+            assertTrue(!line.startsWith("  ") || line.length() <= 80, "change line longer than 80 columns: " + line);
+        }
+
+        // DEP-5: the program's license, a Files paragraph naming each bundled jar, a License paragraph per license.
+        String copyright = Files.readString(DOC.resolve("copyright"), StandardCharsets.UTF_8);
+        List<String> paragraphs = List.of(copyright.strip().split("\n\n"));
+        assertTrue(paragraphs.get(0).startsWith(
+                "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"), paragraphs.get(0));
+        assertTrue(paragraphs.contains("Files: *\nCopyright: 2026 The slurm-azure-power developers\nLicense: Apache-2.0"),
+                copyright);
+        Set<String> covered = new TreeSet<>();
+        Set<String> used = new TreeSet<>();
+        Set<String> defined = new TreeSet<>();
+        for (String p : paragraphs.subList(1, paragraphs.size())) {
+            Matcher license = Pattern.compile("(?m)^License: (.+)$").matcher(p);
+            assertTrue(license.find(), "paragraph without License: " + p);
+            if (p.startsWith("Files:")) {
+                Matcher files = Pattern.compile("(?s)^Files:(.*?)\n(?=\\S)").matcher(p);
+                assertTrue(files.find(), p);
+                covered.addAll(List.of(files.group(1).strip().split("\\s+")));
+                assertTrue(p.contains("\nCopyright: "), "Files paragraph without Copyright: " + p);
+                used.addAll(List.of(license.group(1).split(" (and|or) ")));
+            } else {
+                assertTrue(p.startsWith("License: ") && p.lines().count() > 1, "a License paragraph has a text: " + p);
+                defined.add(license.group(1));
+            }
+        }
+        assertEquals(used, defined, "every license named in a Files paragraph, and only those, has its paragraph");
+        for (String jar : classPathJars(JAR)) {
+            assertTrue(covered.contains(APP.resolve("lib").resolve(jar).toString().substring(1)),
+                    jar + " is in no Files paragraph of " + DOC.resolve("copyright"));
+        }
+    }
+
+    @Test
+    @Order(1)
     void debCreatesPowerSaveLogAsLogrotateDoesAndLeavesAnExistingOneAlone() throws IOException {
         if (logCreatedByUs) {
             assertEquals(logrotateCreate(LOGROTATE), modeAndOwners(POWER_SAVE_LOG),
@@ -464,7 +518,7 @@ class PackagesIT {
     @Order(7)
     void upgradeKeepsTheAdminsEditsOfConffiles() throws IOException {
         Path out = work.resolve("packages-2");
-        buildPackages(out, "2", "deb");
+        buildPackages(out, "2", "deb", "--maintainer", SITE_MAINTAINER);
         Path deb2 = single(out, ".deb");
         String edit = "# edited by the admin\n-Dpackaging.it.edit=kept\n";
         Files.writeString(JVM_FILE, edit, StandardOpenOption.APPEND);
@@ -473,6 +527,9 @@ class PackagesIT {
         assertTrue(upgrade.err().contains(TRAINED), upgrade.toString());
         String installed = Cmd.of("dpkg-query", "-W", "-f=${Version}", PKG).run().check().out();
         assertTrue(installed.endsWith("-2"), "upgraded to release 2, found " + installed);
+        // A site's packager (mvn -Dpackages.maintainer=..., build-packages.sh --maintainer) signs control and changelog.
+        assertEquals(SITE_MAINTAINER, Cmd.of("dpkg-query", "-W", "-f=${Maintainer}", PKG).run().check().out());
+        assertTrue(Cmd.of("zcat", DEB_CHANGELOG).run().check().out().contains("\n -- " + SITE_MAINTAINER + "  "));
         assertTrue(Files.readString(JVM_FILE).endsWith(edit), "the admin's edit of " + JVM_FILE + " is kept");
         for (String suffix : List.of(".dpkg-dist", ".dpkg-new", ".dpkg-old")) {
             assertFalse(Files.exists(Path.of(JVM_FILE + suffix)), JVM_FILE + suffix);
@@ -557,8 +614,9 @@ class PackagesIT {
         assertRpm(files, MAN1.resolve("slurm-azure-power-resume-fail.1.gz").toString(), "-rw-r--r--", "root", "root",
                 "d");
         assertRpm(files, COMPLETION.toString(), "-rw-r--r--", "root", "root", "");
+        assertRpm(files, RPM_LICENSE, "-rw-r--r--", "root", "root", "l");
         // Slurm's packages own /etc/slurm; the RPM lists only its own files there (and no other directory of others).
-        for (String shared : List.of("/etc/slurm", "/etc/logrotate.d", "/usr/share/man/man1",
+        for (String shared : List.of("/etc/slurm", "/etc/logrotate.d", "/usr/share/man/man1", "/usr/share/licenses",
                 "/usr/share/bash-completion/completions", "/usr/lib/systemd/system", "/usr/bin", "/usr/libexec")) {
             assertFalse(files.containsKey(shared), "the RPM owns " + shared);
         }
@@ -575,7 +633,10 @@ class PackagesIT {
         }
         Set<String> rpmPlainFiles = files.entrySet().stream().filter(e -> !e.getValue()[0].startsWith("d"))
                 .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(debFiles, rpmPlainFiles, "the DEB and the RPM install the same files");
+        assertTrue(debFiles.remove(DEB_CHANGELOG), "the DEB has " + DEB_CHANGELOG);
+        assertTrue(rpmPlainFiles.remove(RPM_LICENSE), "the RPM has " + RPM_LICENSE);
+        assertEquals(debFiles, rpmPlainFiles, "the DEB and the RPM install the same files (but for the DEB's changelog "
+                + "and the RPM's license file)");
     }
 
     @Test
@@ -629,6 +690,24 @@ class PackagesIT {
     }
 
     @Test
+    @Order(12)
+    void rpmHasTheLicensesThePackagerAndAChangelogOfThisVersion() {
+        String license = Cmd.of("rpm", "-qp", "--qf", "%{LICENSE}", rpm.toString()).run().check().out();
+        assertTrue(license.startsWith("Apache-2.0 AND "), license);
+        assertFalse(license.contains("LicenseRef"), license);
+        for (String bundled : List.of("MIT", "MIT-0", "(EPL-1.0 OR LGPL-2.1-only)")) {
+            assertTrue(List.of(license.split(" AND ")).contains(bundled), bundled + " in " + license);
+        }
+        String maintainer = pomMaintainer();
+        assertEquals(maintainer, Cmd.of("rpm", "-qp", "--qf", "%{PACKAGER}", rpm.toString()).run().check().out());
+        String versionRelease = Cmd.of("rpm", "-qp", "--qf", "%{VERSION}-%{RELEASE}", rpm.toString()).run().check()
+                .out();
+        String changelog = Cmd.of("rpm", "-qp", "--changelog", rpm.toString()).run().check().out();
+        assertTrue(changelog.matches("(?s)\\* \\w{3} \\w{3} \\d{2} \\d{4} " + Pattern.quote(maintainer) + " - "
+                + Pattern.quote(versionRelease) + "\n- .*"), changelog);
+    }
+
+    @Test
     @Order(13)
     void rpmInstallsRunsItsScriptletsAndErasesCleanlyWithRpmOnThisMachine() throws IOException {
         // Not EL: Debian's rpm 4.18 with a database of its own (--nodeps: it knows no Debian package), after the DEB
@@ -648,6 +727,7 @@ class PackagesIT {
                 assertEquals(logrotateCreate(projectDir.resolve("packaging/common/logrotate")),
                         modeAndOwners(POWER_SAVE_LOG), "%post creates " + POWER_SAVE_LOG + " as logrotate does");
             }
+            assertEquals(Files.readString(projectDir.resolve("LICENSE")), Files.readString(Path.of(RPM_LICENSE)));
             assertTrue(Cmd.of("man", "-w", "slurm-azure-power-status").run().ok(), "the RPM's man pages are found");
             assertMode(STATE, "rwx------", "slurm", "slurm");
             Cmd.Result r = Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", LIBEXEC + "resume", "--dry-run",
@@ -668,12 +748,14 @@ class PackagesIT {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private void buildPackages(Path out, String release, String formats) {
+    private void buildPackages(Path out, String release, String formats, String... more) {
         long t = System.nanoTime();
-        Cmd.of("bash", projectDir.resolve("packaging/build-packages.sh").toString(), "--build-dir", buildDir.toString(),
-                "--version", version, "--release", release, "--formats", formats, "--out", out.toString(),
-                "--project-dir", projectDir.toString(), "--java-home", System.getProperty("java.home"))
-                .timeout(Duration.ofMinutes(2)).run().check();
+        List<String> argv = new ArrayList<>(List.of("bash", projectDir.resolve("packaging/build-packages.sh").toString(),
+                "--build-dir", buildDir.toString(), "--version", version, "--release", release, "--formats", formats,
+                "--out", out.toString(), "--project-dir", projectDir.toString(), "--java-home",
+                System.getProperty("java.home")));
+        argv.addAll(List.of(more));
+        Cmd.of(argv).timeout(Duration.ofMinutes(2)).run().check();
         log(String.format("build-packages.sh --formats %s: %.1f s", formats, (System.nanoTime() - t) / 1e9));
     }
 
@@ -768,6 +850,18 @@ class PackagesIT {
         assertEquals("slurm-azure-power " + version, lines.get(0), r.toString());
         Matcher m = Pattern.compile("Java (\\d+)[.+].*").matcher(lines.get(1));
         assertTrue(m.matches() && Integer.parseInt(m.group(1)) >= 17, r.toString());
+    }
+
+    /** The maintainer build-packages.sh uses by default: the pom's packages.maintainer. */
+    private String pomMaintainer() {
+        try {
+            Matcher m = Pattern.compile("<packages\\.maintainer>(.+?)</packages\\.maintainer>")
+                    .matcher(Files.readString(projectDir.resolve("pom.xml")));
+            assertTrue(m.find(), "packages.maintainer in the pom");
+            return m.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** "0640 slurm slurm" from a logrotate rule's create line. */

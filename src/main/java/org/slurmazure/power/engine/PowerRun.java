@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -180,14 +181,29 @@ public final class PowerRun {
             }
         }
         CloudSetupException cloudProblem = null;
+        // The token request runs while Slurm's limits are read; once they are known, it is waited for only until
+        // the (possibly cut) work end: a slow token endpoint must not carry the run past Slurm's limits.
+        CompletableFuture<CloudVms> pendingCloud = null;
         if (locks != null) {
+            TimeBudget provisional = budget;
+            pendingCloud = CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return cloudFactory.create(tokenLimit(provisional));
+                        } catch (CloudSetupException e) {
+                            throw new CompletionException(e);
+                        }
+                    },
+                    PowerRun::daemon);
+        }
+        budget = withSlurmLimits(budget, limits);
+        if (pendingCloud != null) {
             try {
-                cloud = cloudFactory.create(tokenLimit(budget));
+                cloud = awaitCloud(pendingCloud, budget);
             } catch (CloudSetupException e) {
                 cloudProblem = e;
             }
         }
-        budget = withSlurmLimits(budget, limits);
         if (cloudProblem != null) {
             cloud = retryCloudSetup(cloudProblem, budget);
             if (cloud == null) {
@@ -332,6 +348,32 @@ public final class PowerRun {
                 d.why(),
                 d.limit().toSeconds());
         return budget.cappedAt(d.limit());
+    }
+
+    /** The cloud being set up, waited for until the work end at most. */
+    private CloudVms awaitCloud(CompletableFuture<CloudVms> pending, TimeBudget budget)
+            throws CloudSetupException, InterruptedException {
+        try {
+            return pending.get(Math.max(0, TimeBudget.until(budget.workEnd()).toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new CloudSetupException(
+                    "no token from the identity endpoint before the run's work end", FailureClass.TIMEOUT, false, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e;
+            Throwable inner = e.getCause();
+            if (inner instanceof CompletionException c && c.getCause() != null) {
+                inner = c.getCause();
+            }
+            if (inner != null) {
+                cause = inner;
+            }
+            if (cause instanceof CloudSetupException setup) {
+                throw setup;
+            }
+            throw new CloudSetupException(
+                    "setting up the Azure client failed: " + cause, FailureClass.INTERNAL, false, cause);
+        }
     }
 
     /** Tries again to reach Azure while the failure may pass (the token endpoint not answering), until the work end. */

@@ -602,6 +602,28 @@ class PowerProgramsTest {
     }
 
     @Test
+    void aSlowTokenEndpointDoesNotCarryTheRunPastSlurmsResumeTimeout() throws Exception {
+        // the token is asked for while Slurm's limits are read: once they cut the deadline to 7 s, the token is not
+        // waited for past that, however long limits.requestTimeout would allow
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1),
+                "limits: { resumeDeadline: 60s, requestTimeout: 30s }\n")) {
+            bed.scontrol.showConfig("SLURM_VERSION = 24.11.5\nResumeTimeout = 12 sec\nSuspendTimeout = 10 sec\n");
+            bed.emulator.addFault(FaultRule.on("POST", "/oauth2/v2.0/token$").delay(Duration.ofSeconds(20)));
+
+            long start = System.nanoTime();
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(ExitCode.CONFIG_ERROR, run.exit(), run.out()); // a token endpoint failing until the deadline
+            assertTrue(tookMs < 9_000, "took " + tookMs + " ms; ResumeTimeout=12 leaves 7 s");
+            String log = bed.log();
+            assertTrue(log.contains("no token from the identity endpoint before the run's work end"), log);
+            assertTrue(log.contains("slurm: mark down [azc001]: done"), log);
+            assertEquals(0, bed.posts("azc001", "start"));
+        }
+    }
+
+    @Test
     void aDeadlineAboveSlurmsResumeTimeoutIsCutAndSaidSo() throws Exception {
         try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
                 .vm(PowerTestBed.vm("azc001").startHangs(true)),

@@ -345,7 +345,7 @@ class SlurmPowerSavingIT {
 
         // and (23.11+) each node's InstanceId is its VM's resource id and InstanceType its size, for accounting
         for (String n : List.of("azc001", "azc002")) {
-            String raw = slurm.node(n).raw();
+            String raw = slurm.node(n).raw() + " ";
             if (install.atLeast("23.11")) {
                 assertTrue(raw.contains("InstanceId=" + lab.emulator().vm(n).resourceId() + " "), raw);
                 assertTrue(raw.contains("InstanceType=" + lab.emulator().vm(n).vmSize() + " "), raw);

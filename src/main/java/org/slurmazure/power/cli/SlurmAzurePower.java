@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ResumeFailCommand.class,
             StatusCommand.class,
             ReconcileCommand.class,
+            DoctorCommand.class,
             HostlistCommand.class,
             TrainStartArchiveCommand.class,
             CommandLine.HelpCommand.class,
@@ -31,9 +32,9 @@ import picocli.CommandLine.Command;
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success",
-            "  1  the operation failed for some nodes (see the log)",
+            "  1  the operation failed for some nodes (see the log); doctor: a check warned",
             "  2  invalid input or usage",
-            "  3  configuration or credential error",
+            "  3  configuration or credential error (doctor: a check failed)",
             "  4  internal error"
         })
 public final class SlurmAzurePower implements Runnable {

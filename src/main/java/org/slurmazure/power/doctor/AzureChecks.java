@@ -258,7 +258,9 @@ public final class AzureChecks {
         String name = "quota " + r.location();
         List<AzureFacts.NodeVm> vms = new ArrayList<>();
         for (AzureFacts.NodeVm v : all) {
-            if (v.found() == AzureFacts.Found.FOUND && r.location().equalsIgnoreCase(v.location())) {
+            if (v.found() == AzureFacts.Found.FOUND
+                    && r.location().equalsIgnoreCase(v.location())
+                    && r.subscriptionId().equalsIgnoreCase(v.vm().subscriptionId())) {
                 vms.add(v);
             }
         }

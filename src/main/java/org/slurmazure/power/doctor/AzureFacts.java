@@ -100,7 +100,7 @@ public record AzureFacts(Token token, List<GroupAccess> access, List<NodeVm> vms
             PowerState power) {}
 
     /**
-     * The quotas and sizes of one region.
+     * The quotas and sizes of one region of one subscription.
      *
      * @param usages      its compute quotas, or null when they could not be read
      * @param usagesError why not ("" when read)
@@ -108,6 +108,7 @@ public record AzureFacts(Token token, List<GroupAccess> access, List<NodeVm> vms
      * @param sizesError  why not ("" when read)
      */
     public record Region(
+            String subscriptionId,
             String location,
             @Nullable List<AccessProbe.Usage> usages,
             String usagesError,

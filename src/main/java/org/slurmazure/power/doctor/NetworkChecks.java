@@ -32,11 +32,15 @@ public final class NetworkChecks {
 
     static Check slurmd(NetworkFacts net) {
         String port = "slurmd's port " + net.port();
+        String unknown = net.unknownPower() == 0
+                ? ""
+                : " (the power states of " + SlurmChecks.count(net.unknownPower(), "VM")
+                        + " were not read: the role cannot list them; --all reads each)";
         if (net.reaches().isEmpty()) {
             return Check.warn(
                     Area.NETWORK,
                     "slurmd port",
-                    "no VM of the node groups is running: " + port + " could not be tried",
+                    "no VM of the node groups is running: " + port + " could not be tried" + unknown,
                     "power one node up (scontrol update nodename=<node> state=power_up) and run doctor again once "
                             + "it is idle");
         }
@@ -58,7 +62,8 @@ public final class NetworkChecks {
             return Check.pass(
                     Area.NETWORK,
                     "slurmd port",
-                    port + " answers on " + tried + " (" + SlurmChecks.hostlist(ok) + "), within " + slowest + " ms");
+                    port + " answers on " + tried + " (" + SlurmChecks.hostlist(ok) + "), within " + slowest + " ms"
+                            + unknown);
         }
         int bad = net.reaches().size() - ok.size();
         return Check.fail(

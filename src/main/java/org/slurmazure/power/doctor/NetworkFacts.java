@@ -10,10 +10,12 @@ import java.util.List;
  * @param port      slurmd's port (SlurmdPort)
  * @param timeout   how long each connection was given
  * @param running   how many VMs of the node groups were seen running with a private IP
+ * @param unknownPower how many VMs' power states are not known (a role that cannot list them; not read one by one)
  * @param reaches   the connections tried (a sample of the running VMs, or all)
  * @param names     the names looked up (empty when the resume program sets NodeAddr)
  */
-public record NetworkFacts(int port, Duration timeout, int running, List<Reach> reaches, List<Name> names) {
+public record NetworkFacts(
+        int port, Duration timeout, int running, int unknownPower, List<Reach> reaches, List<Name> names) {
     public NetworkFacts {
         reaches = List.copyOf(reaches);
         names = List.copyOf(names);

@@ -258,7 +258,9 @@ public final class SlurmChecks {
                     "on-prem nodes",
                     others == 0
                             ? "no nodes outside the node groups"
-                            : "the " + count(others, "node") + " outside the node groups are never powered down"));
+                            : others == 1
+                                    ? "the one node outside the node groups is never powered down"
+                                    : "the " + others + " nodes outside the node groups are never powered down"));
         }
     }
 

@@ -41,7 +41,7 @@ class AzureChecksTest {
     }
 
     static AzureFacts.Region region(long coresUsed, long coresLimit, long familyUsed, long familyLimit) {
-        return new AzureFacts.Region("westeurope", List.of(
+        return new AzureFacts.Region(SUB, "westeurope", List.of(
                 new AccessProbe.Usage("cores", "Total Regional vCPUs", coresUsed, coresLimit),
                 new AccessProbe.Usage("virtualMachines", "Virtual Machines", 4, 25000),
                 new AccessProbe.Usage("standardDSv5Family", "Standard DSv5 Family vCPUs", familyUsed, familyLimit)),
@@ -159,7 +159,7 @@ class AzureChecksTest {
 
     @Test
     void unreadableQuotasAreAWarningNotAFailure() {
-        AzureFacts.Region region = new AzureFacts.Region("westeurope", null,
+        AzureFacts.Region region = new AzureFacts.Region(SUB, "westeurope", null,
                 "forbidden: AuthorizationFailed (HTTP 403)", null, "forbidden");
 
         Check c = only(run(ROLE, fleet(), region), "quota westeurope");

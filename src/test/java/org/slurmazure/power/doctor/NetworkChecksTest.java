@@ -19,8 +19,8 @@ class NetworkChecksTest {
 
     @Test
     void slurmdAnsweringOnEveryVmTriedPassesAndSaysHowManyWereTried() {
-        Check all = NetworkChecks.slurmd(new NetworkFacts(6818, T, 2, List.of(ok("azc001"), ok("azc002")), List.of()));
-        Check sample = NetworkChecks.slurmd(new NetworkFacts(6818, T, 9, List.of(ok("azc001")), List.of()));
+        Check all = NetworkChecks.slurmd(new NetworkFacts(6818, T, 2, 0, List.of(ok("azc001"), ok("azc002")), List.of()));
+        Check sample = NetworkChecks.slurmd(new NetworkFacts(6818, T, 9, 0, List.of(ok("azc001")), List.of()));
 
         assertEquals(Status.PASS, all.status());
         assertEquals("slurmd's port 6818 answers on 2 running VMs (azc[001-002]), within 12 ms", all.message());
@@ -28,8 +28,17 @@ class NetworkChecksTest {
     }
 
     @Test
+    void vmsWhosePowerStateWasNotReadAreCounted() {
+        Check c = NetworkChecks.slurmd(new NetworkFacts(6818, T, 1, 17, List.of(ok("azc001")), List.of()));
+
+        assertEquals(Status.PASS, c.status());
+        assertTrue(c.message().endsWith("(the power states of 17 VMs were not read: the role cannot list them; --all "
+                + "reads each)"), c::toString);
+    }
+
+    @Test
     void anUnreachableVmFailsWithItsAddressAndTheError() {
-        Check c = NetworkChecks.slurmd(new NetworkFacts(6818, T, 2, List.of(ok("azc001"),
+        Check c = NetworkChecks.slurmd(new NetworkFacts(6818, T, 2, 0, List.of(ok("azc001"),
                 new NetworkFacts.Reach("azc002", "10.1.0.5", T, "connect timed out")), List.of()));
 
         assertEquals(Status.FAIL, c.status());
@@ -40,7 +49,7 @@ class NetworkChecksTest {
 
     @Test
     void noRunningVmIsAWarningThatSaysHowToTest() {
-        Check c = NetworkChecks.slurmd(new NetworkFacts(6818, T, 0, List.of(), List.of()));
+        Check c = NetworkChecks.slurmd(new NetworkFacts(6818, T, 0, 0, List.of(), List.of()));
 
         assertEquals(Status.WARN, c.status());
         assertTrue(c.advice().contains("state=power_up"), c::toString);
@@ -49,9 +58,9 @@ class NetworkChecksTest {
     @Test
     void namesMustResolveToTheVmsWhenTheResumeProgramDoesNotSetNodeAddr() {
         Config noAddr = DoctorFixtures.config(DoctorFixtures.CONFIG + "slurm: { setNodeAddr: false }\n");
-        NetworkFacts good = new NetworkFacts(6818, T, 0, List.of(), List.of(
+        NetworkFacts good = new NetworkFacts(6818, T, 0, 0, List.of(), List.of(
                 new NetworkFacts.Name("azc001", "10.1.0.4", List.of("10.1.0.4"), "")));
-        NetworkFacts bad = new NetworkFacts(6818, T, 0, List.of(), List.of(
+        NetworkFacts bad = new NetworkFacts(6818, T, 0, 0, List.of(), List.of(
                 new NetworkFacts.Name("azc001", "10.1.0.4", List.of("10.9.9.9"), ""),
                 new NetworkFacts.Name("azc002", "10.1.0.5", List.of(), "unknown host")));
 

@@ -49,13 +49,15 @@ public final class DeadlinePolicy {
     }
 
     /**
-     * A slurm.conf timeout that leaves room above a deadline: a round number of seconds, a minute (or a tenth) above
-     * it, rounded up to the minute (540 s gives 600). What {@code config check} and {@code doctor} suggest.
+     * A slurm.conf timeout that leaves room above a deadline: at least a minute (or a tenth) above it, and enough that
+     * the deadline fits in it ({@link #fittingDeadline}), rounded up to the minute (540 s gives 600). What
+     * {@code config check} and {@code doctor} suggest.
      */
     public static long suggestedTimeoutSeconds(Duration deadline) {
         long seconds = deadline.toSeconds();
-        long margin = Math.max(60, seconds / 10);
-        return ((seconds + margin + 59) / 60) * 60;
+        long value = seconds + Math.max(60, seconds / 10);
+        long fits = Math.max(seconds + MIN_MARGIN.toSeconds(), (seconds * 10 + 8) / 9);
+        return ((Math.max(value, fits) + 59) / 60) * 60;
     }
 
     /**

@@ -114,6 +114,11 @@ class DoctorCommandTest {
 
     /** The fake slurmctld: the example's settings, azc001..azc020 as cloud nodes (the first three up), one on-prem. */
     PowerTestBed bed(ArmEmulator.Builder emulator) throws IOException {
+        return bed(dir, emulator);
+    }
+
+    PowerTestBed bed(Path dir, ArmEmulator.Builder emulator) throws IOException {
+        Files.createDirectories(dir);
         PowerTestBed bed = new PowerTestBed(dir, emulator, LIMITS);
         Files.createDirectories(dir.resolve("state"));
         // ResumeProgram through a symbolic link, as sites often name it
@@ -242,13 +247,25 @@ class DoctorCommandTest {
 
     @Test
     void aRoleWithoutDeallocateFails() throws Exception {
-        try (PowerTestBed bed = bed(world().access(AccessScope.subscription()
+        String lacks = "the role lacks " + AccessScope.VM_DEALLOCATE + " on hpc1-burst: suspends fail and VMs keep "
+                + "billing";
+        // the least-privilege role on the group, lacking deallocate there (the role lists it as a notAction)
+        try (PowerTestBed bed = bed(dir.resolve("scoped"), world().access(AccessScope.resourceGroups("hpc1-burst")
+                .deny("hpc1-burst", AccessScope.VM_DEALLOCATE)))) {
+            PowerTestBed.Run run = bed.run("doctor");
+
+            assertEquals(2, findings(run).size(), run.out());
+            assertTrue(line(run, "FAIL", "role hpc1-burst").contains(lacks), run.out());
+            line(run, "WARN", "quota westeurope"); // a scoped role cannot read the subscription's quotas
+            assertEquals(ExitCode.CONFIG_ERROR, run.exit());
+        }
+        // a role over the subscription with wildcards (virtualMachines/*/action) less deallocate
+        try (PowerTestBed bed = bed(dir.resolve("wide"), world().access(AccessScope.subscription()
                 .deny("hpc1-burst", AccessScope.VM_DEALLOCATE)))) {
             PowerTestBed.Run run = bed.run("doctor");
 
             assertEquals(1, findings(run).size(), run.out());
-            assertTrue(line(run, "FAIL", "role hpc1-burst").contains("the role lacks "
-                    + AccessScope.VM_DEALLOCATE + " on hpc1-burst: suspends fail and VMs keep billing"), run.out());
+            assertTrue(line(run, "FAIL", "role hpc1-burst").contains(lacks), run.out());
             assertEquals(ExitCode.CONFIG_ERROR, run.exit());
         }
     }

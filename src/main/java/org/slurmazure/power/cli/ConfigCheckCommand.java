@@ -111,7 +111,7 @@ public final class ConfigCheckCommand implements Callable<Integer> {
                                 ? ""
                                 : " (partitions: "
                                         + limits.partitionResumeTimeouts().stream()
-                                                .map(d -> d.toSeconds() + " s")
+                                                .map(ConfigCheckCommand::seconds)
                                                 .toList()
                                         + ")"));
         row(lines, 1, "SuspendTimeout", seconds(limits.suspendTimeout()));
@@ -120,7 +120,9 @@ public final class ConfigCheckCommand implements Callable<Integer> {
                 1,
                 "kill timer",
                 limits.killTimer()
-                        .map(d -> d.toSeconds() + " s after a program starts " + "(Slurm 23.02+ kills it then)")
+                        .map(d -> d.equals(SlurmLimits.INFINITE)
+                                ? "none in practice (ResumeTimeout=INFINITE)"
+                                : d.toSeconds() + " s after a program starts (Slurm 23.02+ kills it then)")
                         .orElse(limits.hasKillTimer() ? "(unknown)" : "none (Slurm before 23.02)"));
         for (PowerMode mode : List.of(PowerMode.RESUME, PowerMode.SUSPEND)) {
             java.time.Duration configured = mode == PowerMode.RESUME
@@ -136,11 +138,19 @@ public final class ConfigCheckCommand implements Callable<Integer> {
                         + " s; lower limits." + key + " to that, or raise slurm.conf's timeouts");
             }
         }
+        if (limits.resumeTimeoutInfinite()) {
+            warnings.add("slurm.conf: ResumeTimeout=INFINITE: Slurm never gives up on a node that does not come up "
+                    + "and never calls ResumeFailProgram, so a VM that starts but whose node never registers keeps "
+                    + "billing, and its jobs wait; set a finite ResumeTimeout for the Azure partitions");
+        }
         return lines;
     }
 
     private static String seconds(java.time.Duration d) {
-        return d == null ? "(unknown or INFINITE)" : d.toSeconds() + " s";
+        if (d == null) {
+            return "(unknown)";
+        }
+        return d.equals(SlurmLimits.INFINITE) ? "INFINITE" : d.toSeconds() + " s";
     }
 
     static List<String> summary(Config config, FileChecks files, int warnings) {

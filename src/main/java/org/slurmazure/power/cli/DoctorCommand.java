@@ -53,6 +53,13 @@ import org.slurmazure.power.slurm.SlurmException;
                     + " whether the node names resolve to the VMs.",
             "Run it as SlurmUser (sudo -u slurm ...). Reads only: nothing is started, changed or logged.",
             "Exit code 0 when every check passes, 1 when some warn, 3 when some fail."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:every check passed",
+            "1:some checks warned, or could not be made (e.g. no VM running to try slurmd's port)",
+            "2:invalid usage",
+            "3:some checks failed, or the configuration is invalid"
         })
 public final class DoctorCommand implements Callable<Integer> {
     @Mixin

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,7 @@ final class PowerCommandRunner {
         }
         Thread hook = null;
         try {
-            logInvocation(mode, hostlist);
+            logInvocation(mode, hostlist, fixedArguments(hostlist));
             List<String> nodes = expand(mode, hostlist, badCharacter, config.nodeCount());
             Map<String, List<Long>> jobIds = jobIds(resume, nodes);
 
@@ -186,7 +187,7 @@ final class PowerCommandRunner {
                     verbose.verbose(),
                     spec.commandLine().getErr());
             try {
-                logInvocation(mode, hostlist);
+                logInvocation(mode, hostlist, fixedArguments(hostlist));
                 LOG.error(
                         "{} {}: {} ({} problem(s)); nothing done",
                         mode.command(),
@@ -311,10 +312,31 @@ final class PowerCommandRunner {
         }
     }
 
-    /** The classic first line of every run: {@code User slurm invoked Resume <program> <hostlist>}. */
-    private static void logInvocation(PowerMode mode, String hostlist) {
+    /**
+     * The classic first line of every run: {@code User slurm invoked Resume <program> <hostlist>}, then the other
+     * arguments, if any: the fixed arguments of a PowerAction (26.05) or an admin's options.
+     */
+    private static void logInvocation(PowerMode mode, String hostlist, List<String> others) {
         LOG.info(
-                "User {} invoked {} {} {}", System.getProperty("user.name"), mode.slurmName(), program(mode), hostlist);
+                "User {} invoked {} {} {}{}",
+                System.getProperty("user.name"),
+                mode.slurmName(),
+                program(mode),
+                hostlist,
+                others.isEmpty() ? "" : " (arguments: " + String.join(" ", others) + ")");
+    }
+
+    /** The arguments besides the subcommand and the hostlist (slurmctld passes the hostlist last). */
+    private List<String> fixedArguments(String hostlist) {
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (!args.isEmpty() && args.get(0).equals(spec.name())) {
+            args.remove(0);
+        }
+        int last = args.lastIndexOf(hostlist);
+        if (last >= 0) {
+            args.remove(last);
+        }
+        return args;
     }
 
     private static String program(PowerMode mode) {

@@ -66,7 +66,7 @@ public final class ReconcileCommand extends FleetCommand {
             Reconciler.Pass pass;
             try {
                 pass = new Reconciler(config, cloud(config), CloudWiring.slurm(config), locks, budget)
-                        .pass(nodes(config), dryRun);
+                        .pass(nodes(config), hostlists.isEmpty(), dryRun);
             } catch (SlurmException e) {
                 LOG.error("reconcile: cannot read the nodes from Slurm ({}); nothing done", e.getMessage());
                 return ExitCode.PARTIAL_FAILURE;

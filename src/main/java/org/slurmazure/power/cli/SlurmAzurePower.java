@@ -29,13 +29,14 @@ import picocli.CommandLine.Command;
             TrainStartArchiveCommand.class,
             CommandLine.HelpCommand.class,
         },
-        footerHeading = "%nExit codes:%n",
-        footer = {
-            "  0  success",
-            "  1  the operation failed for some nodes (see the log); doctor: a check warned",
-            "  2  invalid input or usage",
-            "  3  configuration or credential error (doctor: a check failed)",
-            "  4  internal error"
+        // The exit codes of README "Exit codes" (ExitCode); the man pages take them from here too.
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success: every node (or input) succeeded",
+            "1:the operation failed for some nodes (see the log), or Slurm was not told about some node",
+            "2:invalid input or usage",
+            "3:configuration, credential or scontrol error",
+            "4:internal error (a bug: run with --verbose for the stack trace)"
         })
 public final class SlurmAzurePower implements Runnable {
 

@@ -38,6 +38,7 @@ final class NodeRun {
     private volatile String doing = "waiting for its turn";
     private volatile @Nullable PowerState before;
     private volatile @Nullable String vmId;
+    private volatile @Nullable String vmSize;
     private volatile String action = "none";
     private volatile boolean writeSent;
     private volatile boolean writeAccepted;
@@ -150,6 +151,7 @@ final class NodeRun {
             }
         }
         vmId = state.vmId();
+        vmSize = state.vmSize();
         nics = state.networkInterfaceIds();
         if (before == null) {
             before = state.powerState();
@@ -268,6 +270,13 @@ final class NodeRun {
         if (mode == PowerMode.RESUME && engine.settings.readAddress() && privateIp == null) {
             address(this::reachedGoal);
             return;
+        }
+        if (mode == PowerMode.RESUME) {
+            try {
+                engine.listener.started(target.node(), target.vm(), vmSize);
+            } catch (RuntimeException e) {
+                LOG.error("node {}: reporting the instance failed: {}", target.node(), e.toString());
+            }
         }
         finish(new NodeOutcome(
                 target.node(),

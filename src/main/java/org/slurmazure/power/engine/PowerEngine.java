@@ -53,6 +53,9 @@ public final class PowerEngine {
 
         /** The VM's private IP, known before its start finishes, so Slurm can have it before the node boots. */
         default void address(String node, String privateIp) {}
+
+        /** A resumed node's VM is running: which VM, and its size when known (for Slurm's instance accounting). */
+        default void started(String node, VmRef vm, @Nullable String vmSize) {}
     }
 
     /** A node without an outcome yet, and what was under way for it (for a log line when the process is killed). */

@@ -31,6 +31,7 @@ import org.slurmazure.power.domain.VmRef;
 import org.slurmazure.power.resolve.NodeResolver;
 import org.slurmazure.power.resolve.Resolution;
 import org.slurmazure.power.resolve.VmTarget;
+import org.slurmazure.power.slurm.NodeInstance;
 import org.slurmazure.power.slurm.SlurmControl;
 import org.slurmazure.power.slurm.SlurmException;
 import org.slurmazure.power.slurm.SlurmLimits;
@@ -101,6 +102,8 @@ public final class PowerRun {
     private volatile @Nullable PowerEngine engine;
     private volatile List<String> nodesOfRun = List.of();
     private volatile boolean over;
+    /** Slurm's version and limits, once read ({@code scontrol show config}); null when they could not be. */
+    private @Nullable SlurmLimits slurmLimits;
 
     /**
      * @param startNanos when the process started ({@link System#nanoTime()} scale): the deadline counts from there
@@ -194,6 +197,9 @@ public final class PowerRun {
         }
 
         SlurmReporter reporter = new SlurmReporter(slurm, mode, 1000, budget.endNanos());
+        if (mode == PowerMode.RESUME && slurmLimits != null) {
+            reporter.recordInstances(NodeInstance.Support.of(slurmLimits));
+        }
         Map<String, VmRef> vmByNode = new HashMap<>();
         targets.forEach(t -> vmByNode.put(t.node(), t.vm()));
         reporter.knowVms(vmByNode);
@@ -231,6 +237,13 @@ public final class PowerRun {
                     @Override
                     public void address(String node, String privateIp) {
                         reporter.address(node, privateIp);
+                    }
+
+                    @Override
+                    public void started(String node, VmRef vm, @Nullable String vmSize) {
+                        if (vmSize != null) {
+                            reporter.instance(node, vm.resourceId(), vmSize);
+                        }
                     }
                 });
                 for (NodeOutcome o : engine.run(targets)) {
@@ -299,6 +312,7 @@ public final class PowerRun {
                     budget.total().toSeconds());
             return budget;
         }
+        slurmLimits = limits;
         Optional<Duration> kill = limits.killTimer();
         DeadlinePolicy.Decision d = DeadlinePolicy.decide(mode, budget.total(), kill, limits.shortestResumeTimeout());
         LOG.debug(

@@ -1,14 +1,18 @@
 package org.slurmazure.power.reconcile;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
@@ -20,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Memory {
     static final String FILE = "reconcile-seen.tsv";
+    static final String LOCK = "reconcile-seen.lock";
+    private static final Object IN_PROCESS = new Object();
 
     /** A verdict and when it was first seen. */
     public record Seen(Verdict verdict, Instant since) {}
@@ -73,9 +79,40 @@ public final class Memory {
         return s != null && s.verdict() == verdict ? s.since() : null;
     }
 
-    /** Forgets nodes not seen in this pass (no longer in a node group). */
-    public void retain(java.util.Set<String> nodes) {
-        seen.keySet().retainAll(nodes);
+    /**
+     * Forgets the nodes of this pass's scope that it did not see (no longer in a node group); a pass over some nodes
+     * only ({@code scope} not null) leaves the others' records alone.
+     */
+    public void forgetUnseen(Set<String> seenByPass, @Nullable Set<String> scope) {
+        seen.keySet().removeIf(n -> !seenByPass.contains(n) && (scope == null || scope.contains(n)));
+    }
+
+    /**
+     * Runs {@code work} holding {@code <stateDir>/reconcile-seen.lock}: two passes at once (the timer's and an
+     * admin's) do not lose each other's records.
+     */
+    public static <T> T locked(Path stateDir, LockedWork<T> work) throws IOException, InterruptedException {
+        // a file lock is the process's: threads of one process take turns here first
+        synchronized (IN_PROCESS) {
+            return lockedFile(stateDir, work);
+        }
+    }
+
+    private static <T> T lockedFile(Path stateDir, LockedWork<T> work) throws IOException, InterruptedException {
+        try (FileChannel ch =
+                FileChannel.open(stateDir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.lock();
+            try {
+                return work.run();
+            } finally {
+                lock.release();
+            }
+        }
+    }
+
+    /** Work done under the memory's lock. */
+    public interface LockedWork<T> {
+        T run() throws IOException, InterruptedException;
     }
 
     public void save() throws IOException {

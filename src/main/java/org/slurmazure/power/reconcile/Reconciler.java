@@ -69,18 +69,29 @@ public final class Reconciler {
         this.budget = budget;
     }
 
-    /** Runs one pass over {@code nodes}; with {@code dryRun} it only says what it would do (and records nothing). */
-    public Pass pass(List<String> nodes, boolean dryRun)
+    /**
+     * Runs one pass over {@code nodes}; with {@code dryRun} it only says what it would do (and records nothing).
+     *
+     * @param wholeFleet {@code nodes} are every node of the node groups: records of other nodes are forgotten
+     */
+    public Pass pass(List<String> nodes, boolean wholeFleet, boolean dryRun)
             throws SlurmException, CloudException, InterruptedException, IOException {
+        @Nullable Set<String> scope = wholeFleet ? null : Set.copyOf(nodes);
         Instant now = Instant.now();
         FleetView.Fleet fleet = new FleetView(config, cloud, slurm).observe(nodes);
-        Memory memory = Memory.load(config.stateDir());
-        List<Row> rows = Survey.rows(fleet, config, memory, now, !dryRun);
-        if (!dryRun) {
-            Set<String> seen = new HashSet<>();
-            rows.forEach(r -> seen.add(r.node()));
-            memory.retain(seen);
-            memory.save();
+        List<Row> rows;
+        if (dryRun) {
+            rows = Survey.rows(fleet, config, Memory.load(config.stateDir()), now, false);
+        } else {
+            rows = Memory.locked(config.stateDir(), () -> {
+                Memory memory = Memory.load(config.stateDir());
+                List<Row> surveyed = Survey.rows(fleet, config, memory, now, true);
+                Set<String> seen = new HashSet<>();
+                surveyed.forEach(r -> seen.add(r.node()));
+                memory.forgetUnseen(seen, scope);
+                memory.save();
+                return surveyed;
+            });
         }
         Map<String, String> results = new LinkedHashMap<>();
         int failed = 0;

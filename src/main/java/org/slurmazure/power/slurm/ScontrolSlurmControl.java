@@ -111,6 +111,31 @@ public final class ScontrolSlurmControl implements SlurmControl {
     }
 
     @Override
+    public void setInstances(List<NodeInstance> instances, NodeInstance.Support support) throws SlurmException {
+        if (support == NodeInstance.Support.NONE || instances.isEmpty()) {
+            return;
+        }
+        List<NodeInstance> all = List.copyOf(instances);
+        Run run =
+                new Run("set instance of", all.stream().map(NodeInstance::node).toList());
+        Function<List<NodeInstance>, List<String>> args = batch -> List.of(
+                "update",
+                "nodename=" + join(batch, NodeInstance::node),
+                "instanceid=" + join(batch, NodeInstance::id),
+                "instancetype=" + join(batch, NodeInstance::type));
+        Function<NodeInstance, Integer> width = i ->
+                Math.max(i.node().length(), Math.max(i.id().length(), i.type().length()));
+        if (support == NodeInstance.Support.PAIRED) {
+            run.apply(all, NodeInstance::node, args, width, ScontrolSlurmControl::exitedZero, true);
+        } else {
+            for (NodeInstance one : all) {
+                run.apply(List.of(one), NodeInstance::node, args, width, ScontrolSlurmControl::exitedZero, true);
+            }
+        }
+        run.finish();
+    }
+
+    @Override
     public void failNodes(Map<String, String> reasonByNode) throws SlurmException {
         setStateWithReason("mark down", "down", reasonByNode);
     }

@@ -22,6 +22,15 @@ public interface SlurmControl {
     void setNodeAddresses(List<NodeAddress> addresses) throws SlurmException;
 
     /**
+     * Records the VM behind each started node for Slurm's instance accounting (23.11+, {@code sacctmgr show
+     * instance}): the InstanceId and InstanceType fields. With {@link NodeInstance.Support#PAIRED} (26.05+) in
+     * batches like the addresses; with {@link NodeInstance.Support#ONE_PER_CALL} (23.11 to 25.11, where one value
+     * goes to every node of an update) one call per node; with {@link NodeInstance.Support#NONE}, nothing. Never in
+     * the same call as the addresses: a refused instance field must not cost a node its NodeAddr.
+     */
+    void setInstances(List<NodeInstance> instances, NodeInstance.Support support) throws SlurmException;
+
+    /**
      * Marks nodes that Slurm is resuming (POWERING_UP) but that cannot be started: {@code state=down reason=<reason>}
      * alone. Each reason is cleaned with {@link NodeReason#clean}; nodes that share a reason go in one call.
      *

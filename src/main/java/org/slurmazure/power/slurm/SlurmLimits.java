@@ -23,6 +23,12 @@ public record SlurmLimits(
         String version, Duration resumeTimeout, Duration suspendTimeout, List<Duration> partitionResumeTimeouts) {
     private static final Pattern CONFIG_LINE = Pattern.compile("(?m)^\\s*(\\w+)\\s*=\\s*(.*?)\\s*$");
     private static final Pattern PARTITION_RESUME = Pattern.compile("(?:^|\\s)ResumeTimeout=(\\S+)");
+    /**
+     * A timeout of INFINITE: slurmctld stores it as 65534 s (INFINITE16), and its kill timer, the largest timeout,
+     * takes that value: in effect none.
+     */
+    public static final Duration INFINITE = Duration.ofSeconds(0xfffe);
+
     private static final Pattern SECONDS = Pattern.compile("(\\d+)(?:\\s*sec)?");
 
     public SlurmLimits {
@@ -95,6 +101,9 @@ public record SlurmLimits(
     public Optional<Duration> shortestResumeTimeout() {
         Duration min = null;
         for (Duration d : all(false)) {
+            if (d.equals(INFINITE)) {
+                continue; // Slurm never gives up on such a node
+            }
             min = min == null || d.compareTo(min) < 0 ? d : min;
         }
         return Optional.ofNullable(min);
@@ -111,9 +120,21 @@ public record SlurmLimits(
         return all;
     }
 
-    /** {@code 600 sec}, {@code 600}; null for GLOBAL, INFINITE, UNLIMITED or anything else. */
+    /**
+     * {@code 600 sec}, {@code 600}; {@link #INFINITE} for INFINITE or UNLIMITED (ResumeTimeout=INFINITE, 25.05+);
+     * null for GLOBAL or anything else.
+     */
     private static Duration seconds(String value) {
-        Matcher s = SECONDS.matcher(value.trim());
+        String v = value.trim();
+        if (v.equalsIgnoreCase("INFINITE") || v.equalsIgnoreCase("UNLIMITED")) {
+            return INFINITE;
+        }
+        Matcher s = SECONDS.matcher(v);
         return s.matches() ? Duration.ofSeconds(Long.parseLong(s.group(1))) : null;
+    }
+
+    /** True when the global ResumeTimeout or a partition's is INFINITE: Slurm then never fails a resuming node. */
+    public boolean resumeTimeoutInfinite() {
+        return INFINITE.equals(resumeTimeout) || partitionResumeTimeouts.contains(INFINITE);
     }
 }

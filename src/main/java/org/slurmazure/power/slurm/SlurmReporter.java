@@ -1,5 +1,6 @@
 package org.slurmazure.power.slurm;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,12 +37,16 @@ import org.slurmazure.power.domain.VmRef;
  */
 public final class SlurmReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SlurmReporter.class);
+    /** Instance fields are sent only while this much time is left before the run's end. */
+    private static final Duration INSTANCE_RESERVE = Duration.ofSeconds(2);
 
     private final SlurmControl slurm;
     private final PowerMode mode;
     private final long endNanos;
     private final List<NodeOutcome> pending = new ArrayList<>();
     private final List<NodeAddress> pendingAddresses = new ArrayList<>();
+    private final List<NodeInstance> pendingInstances = new ArrayList<>();
+    private volatile NodeInstance.Support instanceSupport = NodeInstance.Support.NONE;
     private final ScheduledExecutorService flusher;
     private final Map<String, VmRef> vms = new ConcurrentHashMap<>();
     private final AtomicInteger nodesNotTold = new AtomicInteger();
@@ -87,6 +92,27 @@ public final class SlurmReporter implements AutoCloseable {
         }
     }
 
+    /**
+     * Records instance fields (23.11+, see {@link SlurmControl#setInstances}) for the nodes reported by
+     * {@link #instance} from now on; {@link NodeInstance.Support#NONE} (the default) ignores them.
+     */
+    public void recordInstances(NodeInstance.Support support) {
+        this.instanceSupport = support;
+    }
+
+    /**
+     * Queues the VM behind a started node for Slurm's instance accounting. Sent after the other updates of a flush;
+     * accounting only: an instance Slurm did not take is logged, but it does not fail the run.
+     */
+    public void instance(String node, String id, String type) {
+        if (instanceSupport == NodeInstance.Support.NONE) {
+            return;
+        }
+        synchronized (pending) {
+            pendingInstances.add(new NodeInstance(node, id, type));
+        }
+    }
+
     /** True when some update could not be applied: the run must not exit 0. */
     public boolean slurmFailed() {
         return nodesNotTold.get() > 0;
@@ -101,14 +127,17 @@ public final class SlurmReporter implements AutoCloseable {
     synchronized void flush() {
         List<NodeOutcome> batch;
         List<NodeAddress> addresses;
+        List<NodeInstance> instances;
         synchronized (pending) {
-            if (pending.isEmpty() && pendingAddresses.isEmpty()) {
+            if (pending.isEmpty() && pendingAddresses.isEmpty() && pendingInstances.isEmpty()) {
                 return;
             }
             batch = new ArrayList<>(pending);
             pending.clear();
             addresses = new ArrayList<>(pendingAddresses);
             pendingAddresses.clear();
+            instances = new ArrayList<>(pendingInstances);
+            pendingInstances.clear();
         }
         List<String> backInService = new ArrayList<>();
         Map<String, String> down = new LinkedHashMap<>();
@@ -139,6 +168,25 @@ public final class SlurmReporter implements AutoCloseable {
             Map<String, String> told = new LinkedHashMap<>();
             backInService.forEach(n -> told.put(n, "state=resume"));
             call("return to service " + backInService, told, () -> slurm.returnToService(backInService));
+        }
+        if (!instances.isEmpty()) {
+            recordInstances(instances);
+        }
+    }
+
+    /** Last in a flush, and only while time is left: accounting must not delay what the nodes need. */
+    private void recordInstances(List<NodeInstance> instances) {
+        List<String> nodes = instances.stream().map(NodeInstance::node).toList();
+        if (TimeBudget.until(endNanos).compareTo(INSTANCE_RESERVE) < 0) {
+            LOG.warn("slurm: InstanceId/InstanceType of {} not recorded: the run is at its end", nodes);
+            return;
+        }
+        try {
+            slurm.setInstances(instances, instanceSupport);
+            LOG.info("slurm: set InstanceId/InstanceType of {}: done", nodes);
+        } catch (SlurmException | RuntimeException e) {
+            List<String> failed = e instanceof SlurmException s ? s.failedNodes() : nodes;
+            LOG.warn("slurm: InstanceId/InstanceType of {} not recorded (accounting only): {}", failed, e.getMessage());
         }
     }
 

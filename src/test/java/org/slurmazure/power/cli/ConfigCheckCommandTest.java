@@ -182,4 +182,21 @@ class ConfigCheckCommandTest {
                 + "slurm_load_ctl_conf error: Unable to contact slurm controller"), out.toString());
     }
 
+    @Test
+    void givenResumeTimeoutInfinite_whenChecked_thenAWarningSaysWhatItCostsAndNoDeadlineIsCut() throws Exception {
+        Path file = ConfigFixtures.full(dir);
+        java.nio.file.Files.delete(dir.resolve("scontrol"));
+        org.slurmazure.power.slurm.FakeScontrol.install(dir).showConfig(
+                "SLURM_VERSION = 25.05.3\nResumeTimeout = INFINITE\nSuspendTimeout = 180 sec\n");
+
+        int exit = run("config", "check", "--config", file.toString());
+
+        assertEquals(ExitCode.OK, exit, err.toString());
+        List<String> lines = out.toString().lines().toList();
+        assertTrue(lines.contains("  ResumeTimeout         INFINITE"), out.toString());
+        assertTrue(lines.contains("  kill timer            none in practice (ResumeTimeout=INFINITE)"), out.toString());
+        assertTrue(err.toString().contains("warning: slurm.conf: ResumeTimeout=INFINITE: Slurm never gives up"),
+                err.toString());
+        assertFalse(err.toString().contains("does not fit"), err.toString());
+    }
 }

@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.slurmazure.power.emulator.PowerState;
 import org.slurmazure.power.emulator.FaultRule;
@@ -519,6 +521,83 @@ class PowerProgramsTest {
             assertTrue(log.contains("node=azc002 vm=hpc1-burst/azc002: Slurm was not told NodeAddr="), log);
             assertTrue(log.contains("summary: resume 2 nodes: 2 ok, 0 failed") && log.contains(
                     "Slurm not told about 2 node(s)"), log);
+        }
+    }
+
+    @ParameterizedTest(name = "Slurm {0}: {1}")
+    @CsvSource({"22.05.8, none", "23.11.10, one call per node", "24.11.5, one call per node", "26.05.5, paired lists"})
+    void resumeRecordsEachVmForSlurmsInstanceAccountingAsTheVersionTakesIt(String version, String how)
+            throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2))) {
+            bed.scontrol.showConfig("SLURM_VERSION = " + version + "\nResumeTimeout = 600 sec\n");
+
+            PowerTestBed.Run run = bed.run("resume", "azc[001-002]");
+
+            assertEquals(0, run.exit(), run.err() + run.out());
+            List<List<String>> updates = bed.scontrolCalls();
+            List<List<String>> instance = updates.stream()
+                    .filter(c -> c.stream().anyMatch(a -> a.startsWith("instanceid=")))
+                    .toList();
+            // never in the call that sets NodeAddr: a refused instance field must not cost the node its address
+            assertTrue(updates.stream().filter(c -> c.stream().anyMatch(a -> a.startsWith("nodeaddr=")))
+                    .noneMatch(c -> c.stream().anyMatch(a -> a.startsWith("instance"))), updates.toString());
+            String id1 = bed.emulator.vm("azc001").resourceId();
+            String id2 = bed.emulator.vm("azc002").resourceId();
+            String size = bed.emulator.vm("azc001").vmSize();
+            switch (how) {
+                case "none" -> assertEquals(List.of(), instance);
+                case "one call per node" -> assertEquals(
+                        java.util.Set.of(
+                                List.of("update", "nodename=azc001", "instanceid=" + id1, "instancetype=" + size),
+                                List.of("update", "nodename=azc002", "instanceid=" + id2, "instancetype=" + size)),
+                        java.util.Set.copyOf(instance));
+                default -> {
+                    java.util.Map<String, String> idByNode = new java.util.TreeMap<>();
+                    for (List<String> call : instance) {
+                        String[] nodes = call.get(1).substring("nodename=".length()).split(",");
+                        String[] ids = call.get(2).substring("instanceid=".length()).split(",");
+                        String[] types = call.get(3).substring("instancetype=".length()).split(",");
+                        assertEquals(nodes.length, ids.length, call.toString());
+                        assertEquals(nodes.length, types.length, call.toString());
+                        for (int i = 0; i < nodes.length; i++) {
+                            idByNode.put(nodes[i], ids[i] + " " + types[i]);
+                        }
+                    }
+                    assertEquals(java.util.Map.of("azc001", id1 + " " + size, "azc002", id2 + " " + size), idByNode);
+                }
+            }
+            if (!how.equals("none")) {
+                assertTrue(bed.log().contains("slurm: set InstanceId/InstanceType of ["), bed.log());
+            }
+        }
+    }
+
+    @Test
+    void instanceFieldsSlurmRefusesAreLoggedButDoNotFailTheRun() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            bed.scontrol.showConfig("SLURM_VERSION = 24.11.5\nResumeTimeout = 600 sec\n");
+            bed.scontrol.failWhen("instanceid=", 1, "scontrol: error: Update of this parameter is not supported: instanceid");
+
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(0, run.exit(), run.err() + run.out());
+            String log = bed.log();
+            assertTrue(log.contains("slurm: set NodeAddr of [azc001="), log);
+            assertTrue(log.contains("InstanceId/InstanceType of [azc001] not recorded (accounting only)"), log);
+            assertFalse(log.contains("Slurm was not told"), log);
+        }
+    }
+
+    @Test
+    void aPowerActionsFixedArgumentsComeBeforeTheHostlistAndAreLogged() throws Exception {
+        // slurm.conf 26.05: PowerAction=azure-resume Location=slurmctld Program="<resume> --config <file>"
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2))) {
+            PowerTestBed.Run run = bed.runAsGiven("resume", "--config", bed.config.toString(), "azc[001-002]");
+
+            assertEquals(0, run.exit(), run.err() + run.out());
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc002").powerState());
+            assertTrue(bed.log().contains("invoked Resume slurm-azure-power resume azc[001-002] (arguments: --config "
+                    + bed.config + ")"), bed.log());
         }
     }
 

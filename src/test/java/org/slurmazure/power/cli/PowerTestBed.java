@@ -91,12 +91,17 @@ final class PowerTestBed implements AutoCloseable {
     }
 
     Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         String[] full = new String[args.length + 2];
         System.arraycopy(args, 0, full, 0, args.length);
         full[args.length] = "--config";
         full[args.length + 1] = config.toString();
+        return runAsGiven(full);
+    }
+
+    /** The command line exactly as given (no {@code --config} added). */
+    Run runAsGiven(String... full) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
         int exit = SlurmAzurePower.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(full);
         SecretScan.output("power-programs-stdout", out.toString());
         SecretScan.output("power-programs-stderr", err.toString());

@@ -66,6 +66,7 @@ final class PowerLab implements AutoCloseable {
     private SlurmLab slurm;
     private ArmEmulator emulator;
     private BootAgent agent;
+    private NodeStateLog nodeStates;
     private Path app;
     private Path powerLog;
     private Thread shutdownHook;
@@ -112,6 +113,8 @@ final class PowerLab implements AutoCloseable {
         writePowerConfig(dir);
         slurm.writeConfig(programs);
         slurm.start();
+        nodeStates = new NodeStateLog(slurm, slurm.logDir().resolve("node-states.log"));
+        nodeStates.start();
         agent = new BootAgent(emulator.eventsFile(), slurm, timeline,
                 spec.slurm.nodes.stream().map(SlurmLab.CloudNode::name).collect(Collectors.toSet()), spec.neverBoots,
                 spec.bootDelay, true);
@@ -191,11 +194,11 @@ final class PowerLab implements AutoCloseable {
         Path secret = dir.resolve("etc/azure-power.secret");
         Files.writeString(secret, CLIENT_SECRET + "\n");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-        SlurmLab.chown(secret, "slurm");
+        slurm.chown(secret, "slurm");
         Path state = dir.resolve("azure-state");
         Files.createDirectories(state);
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
-        SlurmLab.chown(state, "slurm");
+        slurm.chown(state, "slurm");
         powerLog = slurm.logDir().resolve("power_save.log");
         String nodes = spec.slurm.nodes.stream().map(SlurmLab.CloudNode::name).collect(Collectors.joining(","));
         String yaml = SlurmLab.render(SlurmLab.resource("azure-power.yaml.in"), Map.ofEntries(
@@ -251,6 +254,10 @@ final class PowerLab implements AutoCloseable {
         return app;
     }
 
+    BootAgent agent() {
+        return agent;
+    }
+
     // ------------------------------------------------------------------ teardown
 
     /** Stops everything (also from the shutdown hook), copies the logs, removes the lab directory. Idempotent. */
@@ -269,6 +276,9 @@ final class PowerLab implements AutoCloseable {
         }
         if (agent != null) {
             agent.close();
+        }
+        if (nodeStates != null) {
+            nodeStates.close();
         }
         if (slurm != null) {
             snapshot();

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,24 +21,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slurmazure.power.emulator.FaultRule;
 import org.slurmazure.power.emulator.PowerState;
 import org.slurmazure.power.emulator.RequestRecord;
 import org.slurmazure.power.emulator.VmSpec;
 
 /**
- * End-to-end: a real slurmctld (Debian's 22.05, {@code SlurmUser=slurm}) runs this project's bin/ programs as its
- * ResumeProgram, SuspendProgram and ResumeFailProgram, against the ARM emulator. Eight cloud nodes, each with one
- * role, so the five scenarios run at the same time (they are started together in {@link #startLab} and each test
- * waits for its own); a sixth test then checks that every node ended powered down with its VM deallocated. The
- * whole class takes about 75 s on a 2-core machine.
+ * End-to-end: a real slurmctld ({@code SlurmUser=slurm}) runs this project's bin/ programs as its ResumeProgram,
+ * SuspendProgram and ResumeFailProgram, against the ARM emulator. The class runs once per Slurm version of the
+ * matrix ({@link #versions}): Debian 12's 22.05 from the host's packages, 24.11 and 26.05 from their root file
+ * systems ({@link SlurmInstall}). Eight cloud nodes, each with one role, so the five scenarios run at the same time
+ * (they are started together in {@link #startLab} and each test waits for its own); a sixth test then checks that
+ * every node ended powered down with its VM deallocated. The assertions are the same on every version, except where
+ * a version does differ: those are keyed by version in the code (search for {@code atLeast}) and listed in
+ * docs/e2e.md. About 80 s per version on a 2-core machine.
  *
  * <pre>
  * azc001 azc002  burst cycle: 2-node job, suspend after SuspendTime, second job
@@ -47,36 +55,85 @@ import org.slurmazure.power.emulator.VmSpec;
  * azc007 azc008  starts answered with 429 + Retry-After
  * </pre>
  *
- * Needs root (it installs the Debian packages if missing and starts the daemons); fails with one message otherwise,
- * unless {@code -De2e.skip=true}. Logs: {@code <build dir>/e2e-logs/}. See docs/e2e.md.
+ * Needs root (it installs the Debian packages if missing, builds the root file systems if missing, and starts the
+ * daemons); fails with one message otherwise, unless {@code -De2e.skip=true}. A version is skipped (one loud line)
+ * only when Debian's mirror serves no Slurm of that series. Logs: {@code <build dir>/e2e-logs/<version>/}. See
+ * docs/e2e.md.
  */
+@ParameterizedClass(name = "Slurm {0}")
+@MethodSource("versions")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SlurmPowerSavingIT {
     private static final int RESUME_TIMEOUT = 25;
     private static final int SUSPEND_TIME = 15;
     private static final int SUSPEND_TIMEOUT = 10;
     private static final Duration SCENARIO_LIMIT = Duration.ofMinutes(4);
+    /** What a slurmd of the lab reports as its hostname: this machine's, without a domain. */
+    private static final String HOSTNAME = hostname();
 
     private static PowerLab lab;
     private static SlurmLab slurm;
+    private static SlurmInstall install;
+    private static long started;
     private static Timeline timeline;
     private static ExecutorService pool;
     private static final Map<String, CompletableFuture<Void>> SCENARIOS = new LinkedHashMap<>();
 
+    /**
+     * The Slurm versions to run, oldest first: {@code -De2e.slurm=22.05,24.11,26.05} (the default: all of
+     * {@link SlurmInstall#SERIES}; 22.05 is the host's, the others run from their root file systems). With
+     * {@code -De2e.installedPrograms}, only the host's.
+     */
+    static List<String> versions() {
+        String dflt = System.getProperty("e2e.installedPrograms", "").isBlank()
+                ? String.join(",", SlurmInstall.SERIES) : SlurmInstall.SERIES.get(0);
+        String p = System.getProperty("e2e.slurm", "");
+        return List.of((p.isBlank() ? dflt : p).split("[,\\s]+")).stream().filter(v -> !v.isBlank()).toList();
+    }
+
+    private final String version;
+
+    SlurmPowerSavingIT(String version) {
+        this.version = version;
+    }
+
     @BeforeAll
-    static void startLab() throws Exception {
+    static void clearLogs() throws IOException {
+        SlurmLab.deleteTree(PowerLab.buildDir().resolve("e2e-logs"));
+    }
+
+    @BeforeParameterizedClassInvocation
+    static void startLab(String version) throws Exception {
+        started = System.nanoTime();
+        SCENARIOS.clear();
+        lab = null;
+        slurm = null;
+        pool = null;
         if (Boolean.getBoolean("e2e.skip")) {
             System.out.println("[e2e] skipped: -De2e.skip=true");
             Assumptions.abort("end-to-end test skipped (-De2e.skip=true)");
         }
-        timeline = new Timeline("e2e", System.out);
-        String problem = Prerequisites.ensure(timeline::log);
-        if (problem != null) {
-            fail("The end-to-end test needs a real Slurm and cannot run here: " + problem
+        timeline = new Timeline("e2e " + version, System.out);
+        String installed = System.getProperty("e2e.installedPrograms", "");
+        Prerequisites.Choice choice = Prerequisites.slurm(version, timeline::log);
+        if (choice.skip() != null) {
+            // the one case where a version may be skipped: Debian's mirror serves none
+            timeline.log("!!!!! SKIPPED Slurm " + version + ": " + choice.skip() + " !!!!!");
+            Assumptions.abort("Slurm " + version + " skipped: " + choice.skip());
+        }
+        if (choice.problem() != null) {
+            fail("The end-to-end test needs a real Slurm " + version + " and cannot run here: " + choice.problem()
                     + ". Run 'mvn verify' as root on Debian 12 (or a derivative with apt-get), or skip this test "
-                    + "with -De2e.skip=true.");
+                    + "with -De2e.skip=true (or choose versions with -De2e.slurm=22.05,...).");
+        }
+        install = choice.install();
+        install.note().ifPresent(n -> timeline.log("!!!!! Slurm " + version + ": " + n + " !!!!!"));
+        if (!installed.isBlank() && install.inRoot()) {
+            fail("-De2e.installedPrograms runs the installed package's programs, which exist on the host only: "
+                    + "not with Slurm " + version + " (use -De2e.slurm=" + SlurmInstall.SERIES.get(0) + ")");
         }
         PowerLab.Spec spec = new PowerLab.Spec();
+        spec.slurm.install = install;
         spec.slurm.cluster = "e2e";
         spec.slurm.resumeTimeout = RESUME_TIMEOUT;
         spec.slurm.suspendTime = SUSPEND_TIME;
@@ -91,10 +148,9 @@ class SlurmPowerSavingIT {
         spec.neverBoots.add("azc005");
         spec.resumeDeadline = "15s";
         spec.suspendDeadline = "8s";
-        spec.logsTo = PowerLab.buildDir().resolve("e2e-logs");
+        spec.logsTo = PowerLab.buildDir().resolve("e2e-logs").resolve(version);
         spec.keep = Boolean.getBoolean("e2e.keep");
         // -De2e.installedPrograms=/usr/libexec/slurm-azure-power: the same scenarios with an installed package
-        String installed = System.getProperty("e2e.installedPrograms", "");
         spec.installedPrograms = installed.isBlank() ? null : Path.of(installed);
         lab = PowerLab.start(spec, timeline);
         slurm = lab.slurm();
@@ -111,13 +167,19 @@ class SlurmPowerSavingIT {
         SCENARIOS.put("throttled", CompletableFuture.runAsync(SlurmPowerSavingIT::throttledStarts, pool));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stopLab() {
         if (pool != null) {
             pool.shutdownNow();
         }
         if (lab != null) {
             lab.close();
+        }
+        if (timeline != null && install != null) {
+            double waited = slurm == null ? 0 : slurm.lockWait().toMillis() / 1000.0;
+            timeline.log(String.format("Slurm %s (%s): the end-to-end class took %.1f s%s", install.series(),
+                    install.packageVersion(), (System.nanoTime() - started) / 1e9 - waited,
+                    waited < 1 ? "" : String.format(" (and %.1f s more waiting for another lab)", waited)));
         }
     }
 
@@ -169,13 +231,14 @@ class SlurmPowerSavingIT {
         }
     }
 
-    private static void await(String scenario) throws Throwable {
+    private void await(String scenario) throws Throwable {
         try {
             SCENARIOS.get(scenario).get(SCENARIO_LIMIT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof java.util.concurrent.CompletionException c ? c.getCause() : e.getCause();
         } catch (TimeoutException e) {
-            fail("scenario " + scenario + " did not finish within " + SCENARIO_LIMIT.toMinutes() + " min");
+            fail("scenario " + scenario + " on Slurm " + version + " did not finish within "
+                    + SCENARIO_LIMIT.toMinutes() + " min");
         }
     }
 
@@ -213,10 +276,20 @@ class SlurmPowerSavingIT {
             assertEquals("deallocated->running", line.get("state"), line::text);
             assertEquals(ip, line.get("ip"), line::text);
             assertEquals(List.of(Long.toString(job)), line.jobs(), line::text);
-            // NodeAddr set by our program (the emulator's private IP of the VM), still set while the node is up
+            // NodeAddr set by our program (the emulator's private IP of the VM) before the node's slurmd started
+            assertEquals(ip, lab.agent().addressAtBoot(n), "NodeAddr of " + n + " when its slurmd started");
             NodeView v = slurm.node(n);
-            assertEquals(ip, v.addr(), v::raw);
-            assertEquals(n, v.hostname(), v::raw);
+            if (install.atLeast("23.11")) {
+                // cloud_reg_addrs is the default from 23.11: the registration replaced NodeAddr and NodeHostName
+                // with the slurmd's peer address and hostname. Every slurmd of the lab runs on this host and
+                // reaches slurmctld (localhost) from 127.0.0.1; a VM's slurmd would come from its private IP.
+                assertEquals("127.0.0.1", v.addr(), v::raw);
+                assertEquals(HOSTNAME, v.hostname(), v::raw);
+            } else {
+                // 22.05: what our program set stays while the node is up
+                assertEquals(ip, v.addr(), v::raw);
+                assertEquals(n, v.hostname(), v::raw);
+            }
             assertEquals(1, lab.emulator().vm(n).startCount(), n + " starts");
         }
 
@@ -424,6 +497,14 @@ class SlurmPowerSavingIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip().split("\\.")[0];
+        } catch (IOException e) {
+            return "";
+        }
+    }
 
     private static String ip(String node) {
         return lab.emulator().vm(node).privateIp();

@@ -63,10 +63,33 @@ class SlurmLimitsTest {
     }
 
     @Test
-    void infiniteAndMissingValuesAreUnknown() {
-        SlurmLimits l = SlurmLimits.parse("SLURM_VERSION = 25.05.1\nResumeTimeout = INFINITE\n", null);
+    void anInfiniteResumeTimeoutMakesTheKillTimerInfiniteToo() {
+        // 25.05+: max(ResumeTimeout, SuspendTimeout) with INFINITE stored as 65534 s: no kill in practice, so the
+        // SuspendTimeout alone must not be taken for the kill timer (it would cut every resume to 162 s)
+        SlurmLimits l = SlurmLimits.parse(
+                "SLURM_VERSION = 25.05.1\nResumeTimeout = INFINITE\nSuspendTimeout = 180 sec\n", null);
+
+        assertTrue(l.resumeTimeoutInfinite());
+        assertEquals(Optional.of(SlurmLimits.INFINITE), l.killTimer());
+        assertEquals(Optional.empty(), l.shortestResumeTimeout(), "Slurm never fails such a node");
+        assertEquals(Optional.of(Duration.ofSeconds(65534)), l.killTimer());
+    }
+
+    @Test
+    void aPartitionsInfiniteResumeTimeoutCountsForThatPartitionOnly() {
+        SlurmLimits l = SlurmLimits.parse("SLURM_VERSION = 25.05.1\nResumeTimeout = 600 sec\n",
+                "PartitionName=gpu ResumeTimeout=INFINITE\nPartitionName=cpu ResumeTimeout=300\n");
+
+        assertTrue(l.resumeTimeoutInfinite());
+        assertEquals(Optional.of(Duration.ofSeconds(300)), l.shortestResumeTimeout());
+    }
+
+    @Test
+    void missingValuesAreUnknown() {
+        SlurmLimits l = SlurmLimits.parse("SLURM_VERSION = 25.05.1\nResumeTimeout = GLOBAL\n", null);
 
         assertEquals(null, l.resumeTimeout());
         assertEquals(Optional.empty(), l.killTimer());
+        assertFalse(l.resumeTimeoutInfinite());
     }
 }

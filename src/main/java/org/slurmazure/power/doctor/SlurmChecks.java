@@ -338,18 +338,24 @@ public final class SlurmChecks {
     private void resumeTimeout() {
         Duration deadline = config.limits().resumeDeadline();
         List<Scoped> timeouts = timeouts("ResumeTimeout");
-        String raw = slurm.config().getOrDefault("ResumeTimeout", "");
-        if (timeouts.isEmpty()) {
-            boolean infinite =
-                    raw.strip().equalsIgnoreCase("INFINITE") || raw.strip().equalsIgnoreCase("UNLIMITED");
+        List<String> infinite = infinite("ResumeTimeout");
+        if (!infinite.isEmpty()) {
             checks.add(Check.warn(
                     Area.SLURM,
                     "ResumeTimeout",
-                    infinite
-                            ? "ResumeTimeout=INFINITE: Slurm never gives up on a node whose VM does not boot (the resume"
-                                    + " program still fails what it cannot start within " + Durations.format(deadline)
-                                    + ")"
-                            : "ResumeTimeout not readable from scontrol show config (" + orNone(raw) + ")",
+                    "ResumeTimeout=INFINITE (" + String.join(", ", infinite) + "): Slurm never gives up on a node "
+                            + "that does not come up and never calls ResumeFailProgram, so a VM that starts but whose "
+                            + "node never registers keeps billing, and its jobs wait",
+                    "set a finite ResumeTimeout (e.g. " + DeadlinePolicy.suggestedTimeoutSeconds(deadline)
+                            + ") for the Azure partitions"));
+            return;
+        }
+        if (timeouts.isEmpty()) {
+            checks.add(Check.warn(
+                    Area.SLURM,
+                    "ResumeTimeout",
+                    "ResumeTimeout not readable from scontrol show config ("
+                            + orNone(slurm.config().get("ResumeTimeout")) + ")",
                     "set ResumeTimeout=" + DeadlinePolicy.suggestedTimeoutSeconds(deadline) + " in slurm.conf"));
             return;
         }
@@ -436,6 +442,10 @@ public final class SlurmChecks {
                     "kill timer",
                     "the kill timer of Slurm 23.02+ cannot be told: no ResumeTimeout or SuspendTimeout readable",
                     "set ResumeTimeout and SuspendTimeout in slurm.conf"));
+            return;
+        }
+        if (timer.get().equals(SlurmLimits.INFINITE)) {
+            checks.add(Check.pass(Area.SLURM, "kill timer", "none in practice: a ResumeTimeout is INFINITE (65534 s)"));
             return;
         }
         List<String> cut = new ArrayList<>();
@@ -597,15 +607,53 @@ public final class SlurmChecks {
     private List<Scoped> timeouts(String key) {
         List<Scoped> out = new ArrayList<>();
         SlurmView.seconds(slurm.get(key)).ifPresent(d -> out.add(new Scoped(null, d)));
+        for (SlurmView.Partition p : relevantPartitions()) {
+            SlurmView.seconds(p.field(key)).ifPresent(d -> out.add(new Scoped(p.name(), d)));
+        }
+        return out;
+    }
+
+    /**
+     * Where {@code key} is INFINITE (or UNLIMITED) for nodes of the groups: on their partitions, or globally when one
+     * of their partitions (or a node in none) takes the global value.
+     */
+    private List<String> infinite(String key) {
+        List<String> out = new ArrayList<>();
+        boolean inherits = slurm.nodes().stream()
+                        .anyMatch(n ->
+                                groupNodes.contains(n.name()) && n.partitions().isEmpty())
+                || relevantPartitions().stream().anyMatch(p -> {
+                    String v = p.field(key);
+                    return v == null || v.equalsIgnoreCase("GLOBAL");
+                });
+        if (inherits && isInfinite(slurm.config().get(key))) {
+            out.add("global");
+        }
+        for (SlurmView.Partition p : relevantPartitions()) {
+            if (isInfinite(p.field(key))) {
+                out.add("partition " + p.name());
+            }
+        }
+        return out;
+    }
+
+    private static boolean isInfinite(@Nullable String value) {
+        return value != null
+                && (value.strip().equalsIgnoreCase("INFINITE") || value.strip().equalsIgnoreCase("UNLIMITED"));
+    }
+
+    /** The partitions holding nodes of the node groups. */
+    private List<SlurmView.Partition> relevantPartitions() {
         Set<String> relevant = new LinkedHashSet<>();
         for (SlurmView.Node n : slurm.nodes()) {
             if (groupNodes.contains(n.name())) {
                 relevant.addAll(n.partitions());
             }
         }
+        List<SlurmView.Partition> out = new ArrayList<>();
         for (SlurmView.Partition p : slurm.partitions()) {
             if (relevant.contains(p.name())) {
-                SlurmView.seconds(p.field(key)).ifPresent(d -> out.add(new Scoped(p.name(), d)));
+                out.add(p);
             }
         }
         return out;

@@ -235,7 +235,13 @@ class SlurmChecksTest {
                 + "limits.resumeDeadline 540s: every resume ends within 270 s instead",
                 "raise ResumeTimeout to 600 in slurm.conf, or lower limits.resumeDeadline to 270s");
         check(partition, "ResumeTimeout", Status.WARN, "240 s (partition burst)", "lower limits.resumeDeadline to 216s");
-        check(infinite, "ResumeTimeout", Status.WARN, "ResumeTimeout=INFINITE: Slurm never gives up");
+        List<Check> infinitePartition = run(DoctorFixtures.config(), SHOW_CONFIG,
+                SHOW_PARTITION.replace("ResumeTimeout=600", "ResumeTimeout=INFINITE"), SHOW_NODE);
+
+        check(infinite, "ResumeTimeout", Status.WARN, "ResumeTimeout=INFINITE (global): Slurm never gives up",
+                "never calls ResumeFailProgram", "set a finite ResumeTimeout (e.g. 600)");
+        check(infinite, "kill timer", Status.PASS, "none in practice");
+        check(infinitePartition, "ResumeTimeout", Status.WARN, "ResumeTimeout=INFINITE (partition burst)");
         check(partitionWins, "ResumeTimeout", Status.PASS, "600 s (partition burst)");
     }
 

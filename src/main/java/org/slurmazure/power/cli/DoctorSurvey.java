@@ -300,17 +300,7 @@ final class DoctorSurvey {
             for (Target t : targets) {
                 out.put(
                         t.node(),
-                        new AzureFacts.NodeVm(
-                                t.node(),
-                                t.ref(),
-                                AzureFacts.Found.UNREADABLE,
-                                e.describe(),
-                                false,
-                                AzureFacts.Nic.UNKNOWN,
-                                null,
-                                null,
-                                null,
-                                PowerState.UNKNOWN));
+                        AzureFacts.NodeVm.unread(t.node(), t.ref(), AzureFacts.Found.UNREADABLE, e.describe()));
             }
             return out;
         }
@@ -332,19 +322,7 @@ final class DoctorSurvey {
         for (Target t : targets) {
             VmState vm = listed.get(lower(t.ref().resourceId()));
             if (vm == null) {
-                out.put(
-                        t.node(),
-                        new AzureFacts.NodeVm(
-                                t.node(),
-                                t.ref(),
-                                AzureFacts.Found.MISSING,
-                                "",
-                                false,
-                                AzureFacts.Nic.UNKNOWN,
-                                null,
-                                null,
-                                null,
-                                PowerState.UNKNOWN));
+                out.put(t.node(), AzureFacts.NodeVm.unread(t.node(), t.ref(), AzureFacts.Found.MISSING, ""));
                 continue;
             }
             AzureFacts.Nic nic;
@@ -427,19 +405,7 @@ final class DoctorSurvey {
                 AzureFacts.NodeVm v = vms.get(toRead.get(k));
                 try {
                     PowerState power = reads.get(k).get().powerState();
-                    out.set(
-                            toRead.get(k),
-                            new AzureFacts.NodeVm(
-                                    v.node(),
-                                    v.vm(),
-                                    v.found(),
-                                    v.detail(),
-                                    v.tagged(),
-                                    v.nic(),
-                                    v.ip(),
-                                    v.size(),
-                                    v.location(),
-                                    power));
+                    out.set(toRead.get(k), v.withPower(power));
                 } catch (ExecutionException e) {
                     // stays unknown: not tried
                 }

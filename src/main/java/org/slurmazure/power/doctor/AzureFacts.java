@@ -97,7 +97,18 @@ public record AzureFacts(Token token, List<GroupAccess> access, List<NodeVm> vms
             @Nullable String ip,
             @Nullable String size,
             @Nullable String location,
-            PowerState power) {}
+            PowerState power) {
+
+        /** A VM that was not read: {@code found} says why (missing, unreadable), {@code detail} what was said. */
+        public static NodeVm unread(String node, VmRef vm, Found found, String detail) {
+            return new NodeVm(node, vm, found, detail, false, Nic.UNKNOWN, null, null, null, PowerState.UNKNOWN);
+        }
+
+        /** The same VM with its power state read. */
+        public NodeVm withPower(PowerState power) {
+            return new NodeVm(node, vm, found, detail, tagged, nic, ip, size, location, power);
+        }
+    }
 
     /**
      * The quotas and sizes of one region of one subscription.

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -359,31 +360,13 @@ public final class SlurmChecks {
                     "set ResumeTimeout=" + DeadlinePolicy.suggestedTimeoutSeconds(deadline) + " in slurm.conf"));
             return;
         }
-        List<String> short_ = new ArrayList<>();
-        Duration fits = deadline;
-        for (Scoped t : timeouts) {
-            Duration room = DeadlinePolicy.fittingDeadline(t.value());
-            if (room.compareTo(deadline) < 0) {
-                short_.add(t.describe());
-                fits = room.compareTo(fits) < 0 ? room : fits;
-            }
-        }
-        if (!short_.isEmpty()) {
-            checks.add(Check.warn(
-                    Area.SLURM,
-                    "ResumeTimeout",
-                    "ResumeTimeout " + String.join(", ", short_) + " leaves no room above limits.resumeDeadline "
-                            + Durations.format(deadline) + ": every resume ends within " + fits.toSeconds()
-                            + " s instead, and a VM that starts slowly fails sooner",
-                    "raise ResumeTimeout to " + DeadlinePolicy.suggestedTimeoutSeconds(deadline)
-                            + " in slurm.conf, or lower limits.resumeDeadline to " + fits.toSeconds() + "s"));
-        } else {
-            checks.add(Check.pass(
-                    Area.SLURM,
-                    "ResumeTimeout",
-                    "ResumeTimeout " + describe(timeouts) + ": room above limits.resumeDeadline "
-                            + Durations.format(deadline)));
-        }
+        roomAbove(
+                "ResumeTimeout",
+                "limits.resumeDeadline",
+                deadline,
+                timeouts,
+                fits -> "every resume ends within " + fits.toSeconds()
+                        + " s instead, and a VM that starts slowly fails sooner");
     }
 
     /**
@@ -401,26 +384,48 @@ public final class SlurmChecks {
                     "set SuspendTimeout=" + DeadlinePolicy.suggestedTimeoutSeconds(deadline) + " in slurm.conf"));
             return;
         }
+        roomAbove(
+                "SuspendTimeout",
+                "limits.suspendDeadline",
+                deadline,
+                timeouts,
+                fits -> "Slurm counts a node as "
+                        + "powered down, and may resume it, while its VM is still being deallocated (the resume then waits for "
+                        + "it)");
+    }
+
+    /**
+     * Warns when a timeout, global or of a partition, leaves no room for the deadline above it (the programs would
+     * cut their deadline to what fits); else passes.
+     */
+    private void roomAbove(
+            String name,
+            String deadlineKey,
+            Duration deadline,
+            List<Scoped> timeouts,
+            Function<Duration, String> consequence) {
         List<String> short_ = new ArrayList<>();
+        Duration fits = deadline;
         for (Scoped t : timeouts) {
-            if (DeadlinePolicy.fittingDeadline(t.value()).compareTo(deadline) < 0) {
+            Duration room = DeadlinePolicy.fittingDeadline(t.value());
+            if (room.compareTo(deadline) < 0) {
                 short_.add(t.describe());
+                fits = room.compareTo(fits) < 0 ? room : fits;
             }
         }
         if (!short_.isEmpty()) {
             checks.add(Check.warn(
                     Area.SLURM,
-                    "SuspendTimeout",
-                    "SuspendTimeout " + String.join(", ", short_) + " leaves no room above limits.suspendDeadline "
-                            + Durations.format(deadline) + ": Slurm counts a node as powered down, and may resume it, "
-                            + "while its VM is still being deallocated (the resume then waits for it)",
-                    "raise SuspendTimeout to " + DeadlinePolicy.suggestedTimeoutSeconds(deadline)
-                            + " in slurm.conf, or lower limits.suspendDeadline"));
+                    name,
+                    name + " " + String.join(", ", short_) + " leaves no room above " + deadlineKey + " "
+                            + Durations.format(deadline) + ": " + consequence.apply(fits),
+                    "raise " + name + " to " + DeadlinePolicy.suggestedTimeoutSeconds(deadline) + " in slurm.conf, or "
+                            + "lower " + deadlineKey + " to " + fits.toSeconds() + "s"));
         } else {
             checks.add(Check.pass(
                     Area.SLURM,
-                    "SuspendTimeout",
-                    "SuspendTimeout " + describe(timeouts) + ": room above limits.suspendDeadline "
+                    name,
+                    name + " " + describe(timeouts) + ": room above " + deadlineKey + " "
                             + Durations.format(deadline)));
         }
     }

@@ -41,6 +41,9 @@ final class NodeRun {
     private volatile @Nullable String vmSize;
     private volatile String action = "none";
     private volatile boolean writeSent;
+    /** When the first write request was sent ({@link System#nanoTime()}), for the outcome's operation time. */
+    private volatile long firstWriteNanos;
+
     private volatile boolean writeAccepted;
     private volatile @Nullable CloudException lastError;
     private volatile List<String> nics = List.of();
@@ -180,6 +183,9 @@ final class NodeRun {
     void write(boolean start) {
         action = start ? "start" : "deallocate";
         doing = action + " requested, no answer yet";
+        if (!writeSent) {
+            firstWriteNanos = System.nanoTime();
+        }
         writeSent = true;
         Operation op;
         try {
@@ -289,7 +295,8 @@ final class NodeRun {
                         : "already " + Planner.goal(mode).label(),
                 privateIp,
                 elapsed(),
-                target.jobIds()));
+                target.jobIds(),
+                writeAccepted ? Duration.ofNanos(System.nanoTime() - firstWriteNanos) : null));
     }
 
     void operationFailed(Operation.Status status) {

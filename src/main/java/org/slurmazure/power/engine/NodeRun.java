@@ -59,6 +59,18 @@ final class NodeRun {
         this.done = done;
     }
 
+    // --- details of failures (a dry run says the same) ---
+
+    static final String NO_NIC = "VM has no network interface";
+
+    static String notTagged(String tagName, String tagValue) {
+        return "VM lacks tag " + tagName + "=" + tagValue + ": refused, not touched";
+    }
+
+    static String noPrivateIp(String nic) {
+        return "network interface " + nic + " has no private IP";
+    }
+
     // --- what the engine asks ---
 
     @Nullable
@@ -160,10 +172,7 @@ final class NodeRun {
             before = state.powerState();
         }
         if (!state.hasTag(engine.settings.tagName(), engine.settings.tagValue())) {
-            fail(
-                    FailureClass.NOT_TAGGED,
-                    "VM lacks tag " + engine.settings.tagName() + "=" + engine.settings.tagValue()
-                            + ": refused, not touched");
+            fail(FailureClass.NOT_TAGGED, notTagged(engine.settings.tagName(), engine.settings.tagValue()));
             return;
         }
         switch (Planner.next(engine.settings.mode(), state.powerState(), state.updating())) {
@@ -245,7 +254,7 @@ final class NodeRun {
     void address(Runnable next) {
         doing = "reading the VM's address";
         if (nics.isEmpty()) {
-            failAndCleanUp(FailureClass.NO_ADDRESS, "VM has no network interface");
+            failAndCleanUp(FailureClass.NO_ADDRESS, NO_NIC);
             return;
         }
         String nic = nics.get(0);
@@ -259,7 +268,7 @@ final class NodeRun {
             }
         }
         if (privateIp == null) {
-            failAndCleanUp(FailureClass.NO_ADDRESS, "network interface " + nic + " has no private IP");
+            failAndCleanUp(FailureClass.NO_ADDRESS, noPrivateIp(nic));
             return;
         }
         attempts = 0;

@@ -234,7 +234,7 @@ public final class PowerRun {
                         null,
                         "none",
                         FailureClass.NO_GROUP,
-                        "node is in no node group of " + config.source(),
+                        noGroup(config),
                         null,
                         Duration.ZERO,
                         jobIds.get(node));
@@ -300,6 +300,11 @@ public final class PowerRun {
                     "setting up (Azure not reached yet)"));
         }
         return all;
+    }
+
+    /** The detail of a node in no node group (a dry run says the same). */
+    static String noGroup(Config config) {
+        return "node is in no node group of " + config.source();
     }
 
     private Duration configuredDeadline() {

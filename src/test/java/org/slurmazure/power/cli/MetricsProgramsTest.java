@@ -210,6 +210,41 @@ class MetricsProgramsTest {
     }
 
     @Test
+    void aReconcilePassThatCannotReadSlurmCountsAsAnErrorAndLeavesTheFleetGaugesOut() throws Exception {
+        try (PowerTestBed bed = bed(PowerTestBed.emulator(1))) {
+            Files.delete(bed.scontrol.path()); // no scontrol: Slurm's view cannot be read
+
+            assertEquals(ExitCode.PARTIAL_FAILURE, bed.run("reconcile", "azc001").exit(), bed.log());
+            List<MetricFamily> m = PrometheusParser.parse(textfile());
+
+            assertWellFormed(m);
+            assertEquals(1, value(m, "slurm_azure_power_runs_total", "program", "reconcile", "result", "error"));
+            assertTrue(m.stream().noneMatch(f -> f.name().startsWith("slurm_azure_power_reconcile_")), m.toString());
+            assertTrue(m.stream().noneMatch(f -> f.name().equals("slurm_azure_power_last_success_timestamp_seconds")));
+        }
+    }
+
+    @Test
+    void aHandRunAsRootLeavesTheMetricsFilesToTheOwnersOfTheirDirectories() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "only root can run as root");
+        java.nio.file.attribute.UserPrincipal slurmUser = dir.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName("nobody"); // stands for SlurmUser: any user but root
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Files.setOwner(state, slurmUser);
+        Files.setOwner(Files.createDirectories(dir.resolve("textfile")), slurmUser);
+        try (PowerTestBed bed = bed(PowerTestBed.emulator(1))) {
+            assertEquals(0, bed.run("resume", "azc001").exit(), bed.log());
+            assertEquals(0, bed.run("suspend", "azc001").exit(), bed.log());
+
+            assertEquals(slurmUser, Files.getOwner(state.resolve("metrics.state")));
+            assertEquals(slurmUser, Files.getOwner(state.resolve("metrics.lock")));
+            assertEquals(slurmUser, Files.getOwner(textfile()));
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(textfile())));
+        }
+    }
+
+    @Test
     void withoutAMetricsSectionNothingIsKept() throws Exception {
         try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
             assertEquals(0, bed.run("resume", "azc001").exit(), bed.log());

@@ -12,11 +12,16 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import org.junit.jupiter.api.Test;
 
-/** docs/metrics.md documents every metric, names none that does not exist, and its panel JSON is JSON. */
+/**
+ * docs/metrics.md documents every metric, names none that does not exist, and its alerting rules and panel parse as
+ * YAML and JSON.
+ */
 class MetricsDocumentationTest {
     static final Path DOC = Path.of("docs/metrics.md");
 
@@ -57,5 +62,24 @@ class MetricsDocumentationTest {
         String json = doc.substring(start + 8, doc.indexOf("```", start + 8));
 
         assertEquals("timeseries", new ObjectMapper().readTree(json).path("type").asText());
+    }
+
+    @Test
+    void theAlertingRulesAreYamlWithTheThreeAlertsAndTheWatchOfTheReconcilePass() throws Exception {
+        String doc = Files.readString(DOC);
+        Matcher block = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        List<String> alerts = new ArrayList<>();
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+
+        while (block.find()) {
+            JsonNode root = yaml.readTree(block.group(1));
+            for (JsonNode rule : root.isArray() ? root : root.path("groups").path(0).path("rules")) {
+                assertTrue(rule.path("expr").asText().contains("slurm_azure_power_"), rule.toString());
+                alerts.add(rule.path("alert").asText());
+            }
+        }
+
+        assertEquals(List.of("SlurmAzureResumeFailures", "SlurmAzureOrphanVms", "SlurmAzureThrottled",
+                "SlurmAzureReconcileNotRunning"), alerts);
     }
 }

@@ -31,8 +31,13 @@ final class CloudWiring {
 
     /** The Azure client, with a token taken within {@code tokenLimit}. */
     static CloudVms cloud(Config config, Duration tokenLimit) throws PowerRun.CloudSetupException {
+        return connect(config, tokenLimit).vms();
+    }
+
+    /** The Azure clients (VMs, and doctor's {@link org.slurmazure.power.cloud.AccessProbe}), and the token's time. */
+    static AzureCloudFactory.Connected connect(Config config, Duration tokenLimit) throws PowerRun.CloudSetupException {
         try {
-            return AzureCloudFactory.create(connection(config), version(), tokenLimit);
+            return AzureCloudFactory.connect(connection(config), version(), tokenLimit);
         } catch (CloudException e) {
             throw new PowerRun.CloudSetupException(e.getMessage(), e.failure(), e.retryable(), e);
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {

@@ -252,9 +252,7 @@ public final class ConfigCheckCommand implements Callable<Integer> {
 
     /** A round number of seconds at least a minute (or 10%) above a deadline. */
     private static String suggestedTimeout(long deadlineSeconds) {
-        long margin = Math.max(60, deadlineSeconds / 10);
-        long value = ((deadlineSeconds + margin + 59) / 60) * 60;
-        return String.valueOf(value);
+        return String.valueOf(DeadlinePolicy.suggestedTimeoutSeconds(java.time.Duration.ofSeconds(deadlineSeconds)));
     }
 
     /** Existence and permissions of a secret file; never its content. */

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ResumeFailCommand.class,
             StatusCommand.class,
             ReconcileCommand.class,
+            DoctorCommand.class,
             HostlistCommand.class,
             TrainStartArchiveCommand.class,
             CommandLine.HelpCommand.class,

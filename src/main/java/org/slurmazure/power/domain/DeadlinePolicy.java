@@ -48,6 +48,26 @@ public final class DeadlinePolicy {
         return new Decision(limit, why);
     }
 
+    /**
+     * A slurm.conf timeout that leaves room above a deadline: at least a minute (or a tenth) above it, and enough that
+     * the deadline fits in it ({@link #fittingDeadline}), rounded up to the minute (540 s gives 600). What
+     * {@code config check} and {@code doctor} suggest.
+     */
+    public static long suggestedTimeoutSeconds(Duration deadline) {
+        long seconds = deadline.toSeconds();
+        long value = seconds + Math.max(60, seconds / 10);
+        long fits = Math.max(seconds + MIN_MARGIN.toSeconds(), (seconds * 10 + 8) / 9);
+        return ((Math.max(value, fits) + 59) / 60) * 60;
+    }
+
+    /**
+     * The longest deadline that fits in a Slurm limit: the limit less the margin this policy keeps (a tenth, at least
+     * 5 s). A configured deadline above it is cut on every run.
+     */
+    public static Duration fittingDeadline(Duration slurmLimit) {
+        return withMargin(slurmLimit);
+    }
+
     /** {@code t} less a tenth of it, at least 5 s; never below 1 s. */
     static Duration withMargin(Duration t) {
         Duration margin = t.dividedBy(10);

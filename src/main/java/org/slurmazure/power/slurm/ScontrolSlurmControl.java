@@ -269,6 +269,15 @@ public final class ScontrolSlurmControl implements SlurmControl {
     }
 
     @Override
+    public SlurmSnapshot snapshot() throws SlurmException {
+        Run run = new Run("read the configuration, partitions and nodes", List.of());
+        return new SlurmSnapshot(
+                run.read(List.of("show", "config")),
+                run.read(List.of("show", "partition", "--oneliner")),
+                run.read(List.of("show", "node", "--oneliner")));
+    }
+
+    @Override
     public void checkUsable() throws SlurmException {
         try {
             CommandRunner.checkRunnable(scontrol);

@@ -88,6 +88,12 @@ public interface SlurmControl {
     SlurmLimits limits() throws SlurmException;
 
     /**
+     * slurmctld's configuration, partitions and every node it knows, as scontrol prints them (three read-only calls),
+     * for {@code doctor}.
+     */
+    SlurmSnapshot snapshot() throws SlurmException;
+
+    /**
      * Checks, without calling it, that scontrol can be run: before any write to Azure, since a VM started while
      * Slurm cannot be told about it would run unseen.
      */

@@ -42,11 +42,12 @@ class ArchitectureTest {
             Map.entry("engine", Set.of("cloud", "config", "domain", "metrics", "resolve", "slurm", "text")),
             Map.entry("startup", Set.of("cloud.azure")),
             Map.entry("reconcile", Set.of("cloud", "config", "domain", "engine", "metrics", "resolve", "slurm")),
-            Map.entry("cli", Set.of("cloud", "cloud.azure", "config", "domain", "engine", "hostlist", "log",
+            Map.entry("doctor", Set.of("cloud", "config", "domain", "hostlist", "slurm", "text")),
+            Map.entry("cli", Set.of("cloud", "cloud.azure", "config", "doctor", "domain", "engine", "hostlist", "log",
                     "metrics", "metrics.textfile", "reconcile", "resolve", "slurm", "startup", "text")));
 
     /** Pure packages: no I/O, no process, no network, no clock-dependent framework, no third-party library. */
-    static final Set<String> PURE = Set.of("text", "domain", "hostlist", "resolve", "metrics");
+    static final Set<String> PURE = Set.of("text", "domain", "hostlist", "resolve", "doctor", "metrics");
     static final Pattern IO = Pattern.compile("^import (java\\.io\\.|java\\.nio\\.file\\.|java\\.net\\.|"
             + "java\\.lang\\.ProcessBuilder|com\\.azure\\.|com\\.fasterxml\\.|picocli\\.|ch\\.qos\\.|org\\.slf4j\\.)",
             Pattern.MULTILINE);

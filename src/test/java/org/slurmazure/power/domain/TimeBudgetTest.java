@@ -79,4 +79,25 @@ class TimeBudgetTest {
 
         assertEquals(Duration.ofSeconds(100), d.limit());
     }
+
+    @Test
+    void theDeadlineThatFitsInATimeoutKeepsATenthAndAtLeastFiveSeconds() {
+        assertEquals(Duration.ofSeconds(540), DeadlinePolicy.fittingDeadline(Duration.ofSeconds(600)));
+        assertEquals(Duration.ofSeconds(35), DeadlinePolicy.fittingDeadline(Duration.ofSeconds(40)));
+        assertEquals(Duration.ofSeconds(1), DeadlinePolicy.fittingDeadline(Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void theSuggestedTimeoutIsAMinuteOrATenthAboveTheDeadlineRoundedUpToTheMinute() {
+        assertEquals(600, DeadlinePolicy.suggestedTimeoutSeconds(Duration.ofSeconds(540)));
+        assertEquals(180, DeadlinePolicy.suggestedTimeoutSeconds(Duration.ofSeconds(100)));
+        assertEquals(720, DeadlinePolicy.suggestedTimeoutSeconds(Duration.ofSeconds(600)), "660 would cut it to 594");
+        assertEquals(1140, DeadlinePolicy.suggestedTimeoutSeconds(Duration.ofSeconds(1000)));
+        for (long d = 1; d <= 7200; d++) {
+            long suggested = DeadlinePolicy.suggestedTimeoutSeconds(Duration.ofSeconds(d));
+            assertEquals(0, suggested % 60);
+            assertTrue(DeadlinePolicy.fittingDeadline(Duration.ofSeconds(suggested)).toSeconds() >= d,
+                    d + " s: " + suggested + " leaves no room");
+        }
+    }
 }

@@ -120,8 +120,10 @@ final class BootAgent implements AutoCloseable {
                 }
             }
             case "stopping", "deallocating", "stopped", "deallocated" -> {
-                if (lab.haltNode(node)) {
-                    timeline.log("agent: " + node + " shuts down: stopped slurmd -N " + node);
+                int killed = lab.haltNode(node);
+                if (killed > 0) {
+                    timeline.log("agent: " + node + " shuts down: killed slurmd -N " + node + " and " + (killed - 1)
+                            + " other processes of its VM");
                 }
             }
             default -> {

@@ -17,10 +17,13 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -56,6 +59,11 @@ final class SlurmLab implements AutoCloseable {
         final List<CloudNode> nodes = new ArrayList<>();
         /** Partitions besides {@code local} (local1) and {@code cloud} (every cloud node): name to node names. */
         final Map<String, List<String>> partitions = new LinkedHashMap<>();
+        /**
+         * Slurm 26.05+: run ResumeProgram through {@code PowerAction=azure-resume Location=slurmctld
+         * Program="<resume> <these arguments>"}, whose fixed arguments come before the hostlist; null: a plain path.
+         */
+        String resumeActionArguments;
 
         Spec node(String name, int weight) {
             nodes.add(new CloudNode(name, weight));
@@ -216,8 +224,16 @@ final class SlurmLab implements AutoCloseable {
                 .append(" MaxTime=INFINITE State=UP\n");
         spec.partitions.forEach((name, members) -> parts.append("PartitionName=").append(name).append(" Nodes=")
                 .append(String.join(",", members)).append(" MaxTime=INFINITE State=UP\n"));
+        String resumeProgram = programs.resume().toString();
+        String powerActions = "";
+        if (spec.resumeActionArguments != null) {
+            powerActions = "PowerAction=azure-resume Location=slurmctld Program=\"" + resumeProgram + " "
+                    + spec.resumeActionArguments.replace("@LAB@", dir.toString()) + "\"";
+            resumeProgram = "azure-resume";
+        }
         Map<String, String> values = Map.ofEntries(Map.entry("@LAB@", dir.toString()),
-                Map.entry("@RESUME_PROGRAM@", programs.resume().toString()),
+                Map.entry("@POWER_ACTIONS@", powerActions),
+                Map.entry("@RESUME_PROGRAM@", resumeProgram),
                 Map.entry("@SUSPEND_PROGRAM@", programs.suspend().toString()),
                 Map.entry("@RESUME_FAIL_PROGRAM@", programs.resumeFail().toString()),
                 Map.entry("@CLUSTER@", spec.cluster), Map.entry("@CTLD_PORT@", Integer.toString(spec.ctldPort)),
@@ -350,7 +366,11 @@ final class SlurmLab implements AutoCloseable {
 
     /** Starts a process as a child of this JVM, its stdout and stderr in log/NAME.stdout, its PID recorded. */
     private Process spawn(String name, List<String> argv, Path cwd) throws IOException {
-        Process p = Cmd.of(argv).env("SLURM_CONF", conf.toString()).dir(cwd).builder()
+        return spawn(name, argv, cwd, Map.of());
+    }
+
+    private Process spawn(String name, List<String> argv, Path cwd, Map<String, String> env) throws IOException {
+        Process p = Cmd.of(argv).env("SLURM_CONF", conf.toString()).env(env).dir(cwd).builder()
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir().resolve(name + ".stdout").toFile()))
                 .start();
@@ -369,19 +389,123 @@ final class SlurmLab implements AutoCloseable {
             return;
         }
         // -b: the node reports that it booted when slurmd started, which slurmctld needs to accept a powering-up node
-        Process p = daemon("slurmd." + node, List.of("/usr/sbin/slurmd", "-D", "-b", "-f", conf.toString(), "-N",
-                node), dir);
+        // the marker is inherited by the slurmstepd daemons slurmd starts, which are not its descendants (haltNode)
+        Process p = spawn("slurmd." + node, inLab(List.of("/usr/sbin/slurmd", "-D", "-b", "-f", conf.toString(), "-N",
+                node), dir), dir, Map.of(VM_MARKER, vmMarker(node)));
         cloudSlurmds.put(node, p);
     }
 
-    /** "The VM is being deallocated": stops that node's slurmd (SIGTERM, then SIGKILL after 5 s). */
-    boolean haltNode(String node) {
+    /**
+     * "The VM is powered off": its slurmd, its slurmstepd daemons (they hold files in the node's spool directory) and
+     * their jobs all stop at once, none able to report anything: they are frozen (SIGSTOP) together, then killed.
+     * A graceful stop would let a slurmstepd report its job killed (the job would fail instead of being requeued),
+     * and a job left running would outlive its "VM" and come back as "Duplicate jobid" when the node boots again.
+     */
+    int haltNode(String node) {
         Process p = cloudSlurmds.remove(node);
         if (p == null || !p.isAlive()) {
-            return false;
+            return 0;
         }
-        stop(p, Duration.ofSeconds(5));
-        return true;
+        // freeze until a scan finds nothing new: a slurmstepd being forked while we look is caught by the next scan
+        Set<Long> frozen = new LinkedHashSet<>();
+        List<ProcessHandle> all = new ArrayList<>();
+        for (int round = 0; round < 20; round++) {
+            List<ProcessHandle> found = new ArrayList<>();
+            found.add(p.toHandle());
+            found.addAll(p.toHandle().descendants().toList());
+            for (ProcessHandle h : processesOf(node)) {
+                found.add(h);
+                found.addAll(h.descendants().toList());
+            }
+            List<String> kill = new ArrayList<>(List.of("/bin/kill", "-STOP"));
+            for (ProcessHandle h : found) {
+                if (h.isAlive() && frozen.add(h.pid())) {
+                    all.add(h);
+                    kill.add(Long.toString(h.pid()));
+                }
+            }
+            if (kill.size() == 2) {
+                break;
+            }
+            Cmd.of(kill).timeout(Duration.ofSeconds(10)).run();
+        }
+        all.forEach(ProcessHandle::destroyForcibly);
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return all.size();
+    }
+
+    private static final String VM_MARKER = "SLURM_AZURE_POWER_E2E_VM";
+
+    /** The environment entry that marks the processes of one node's "VM": unique to this lab and node. */
+    private String vmMarker(String node) {
+        return dir.getFileName() + "/" + node;
+    }
+
+    /**
+     * The processes of one node's "VM" besides slurmd's descendants: those whose environment carries its marker, and
+     * those with a file or a socket under its spool directory. A slurmstepd is found by the last: slurmd forks it
+     * away, and its process title overwrites the environment that /proc shows.
+     */
+    private List<ProcessHandle> processesOf(String node) {
+        String spool = dir.resolve("spool/slurmd." + node) + "/";
+        byte[] entry = ("\0" + VM_MARKER + "=" + vmMarker(node) + "\0").getBytes(StandardCharsets.UTF_8);
+        Set<String> sockets = new HashSet<>();
+        try {
+            // Num RefCount Protocol Flags Type St Inode Path
+            for (String line : Files.readAllLines(Path.of("/proc/net/unix"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 8 && f[7].startsWith(spool)) {
+                    sockets.add("socket:[" + f[6] + "]");
+                }
+            }
+        } catch (IOException e) {
+            // no sockets to go by
+        }
+        List<ProcessHandle> found = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(h -> {
+            try {
+                Path proc = Path.of("/proc/" + h.pid());
+                byte[] env = Files.readAllBytes(proc.resolve("environ"));
+                byte[] padded = new byte[env.length + 1];
+                System.arraycopy(env, 0, padded, 1, env.length);
+                boolean mine = indexOf(padded, entry) >= 0;
+                if (!mine) {
+                    try (Stream<Path> open = Files.list(proc.resolve("fd"))) {
+                        mine = open.anyMatch(fd -> {
+                            try {
+                                String target = Files.readSymbolicLink(fd).toString();
+                                return target.startsWith(spool) || sockets.contains(target);
+                            } catch (IOException e) {
+                                return false;
+                            }
+                        });
+                    }
+                }
+                if (mine) {
+                    found.add(h);
+                }
+            } catch (IOException | SecurityException | UncheckedIOException e) {
+                // gone, or not ours to see
+            }
+        });
+        return found;
+    }
+
+    private static int indexOf(byte[] in, byte[] what) {
+        outer:
+        for (int i = 0; i + what.length <= in.length; i++) {
+            for (int k = 0; k < what.length; k++) {
+                if (in[i + k] != what[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** True while slurmctld runs (Slurm commands would otherwise wait for their timeouts). */

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,19 @@ public final class AccessScope {
     public static final String VM_DEALLOCATE = "Microsoft.Compute/virtualMachines/deallocate/action";
     public static final String VM_POWER_OFF = "Microsoft.Compute/virtualMachines/powerOff/action";
     public static final String NIC_READ = "Microsoft.Network/networkInterfaces/read";
+    public static final String OPERATIONS_READ = "Microsoft.Compute/locations/operations/read";
+    public static final String USAGES_READ = "Microsoft.Compute/locations/usages/read";
+    public static final String SKUS_READ = "Microsoft.Compute/skus/read";
+
+    /**
+     * The actions of a role over the whole subscription, as the permissions call lists them: wildcards, as a built-in
+     * role would have them (this one allows what the emulator implements and nothing that deletes or writes).
+     */
+    static final List<String> SUBSCRIPTION_ROLE = List.of(VM_READ, "Microsoft.Compute/virtualMachines/*/action",
+            "Microsoft.Compute/virtualMachines/*/read", NIC_READ, "Microsoft.Compute/locations/*/read", SKUS_READ);
+    /** The actions of a role scoped to resource groups: the least-privilege role of docs/azure-setup.md. */
+    static final List<String> SCOPED_ROLE = List.of(VM_READ, "Microsoft.Compute/virtualMachines/instanceView/read",
+            VM_START, VM_DEALLOCATE, VM_POWER_OFF, OPERATIONS_READ, NIC_READ);
 
     /** Lower-case group names, or null for the whole subscription. */
     private final Set<String> resourceGroups;
@@ -124,6 +138,31 @@ public final class AccessScope {
         }
         Set<String> d = denied.get(g);
         return d == null || !d.contains(lower(action));
+    }
+
+    /**
+     * What {@code GET .../resourceGroups/{rg}/providers/Microsoft.Authorization/permissions} answers: one entry for
+     * the role, its actions ({@link #SUBSCRIPTION_ROLE} or {@link #SCOPED_ROLE}) with the actions denied in that group
+     * as {@code notActions}; no entry for a group a scoped role does not cover.
+     */
+    ArrayNode permissions(String resourceGroup) {
+        ArrayNode value = Json.MAPPER.createArrayNode();
+        String g = lower(resourceGroup);
+        if (resourceGroups != null && !resourceGroups.contains(g)) {
+            return value;
+        }
+        ObjectNode p = value.addObject();
+        ArrayNode actions = p.putArray("actions");
+        (resourceGroups == null ? SUBSCRIPTION_ROLE : SCOPED_ROLE).forEach(actions::add);
+        ArrayNode notActions = p.putArray("notActions");
+        deniedNames.forEach((group, denied) -> {
+            if (lower(group).equals(g)) {
+                denied.forEach(notActions::add);
+            }
+        });
+        p.putArray("dataActions");
+        p.putArray("notDataActions");
+        return value;
     }
 
     ObjectNode toJson() {

@@ -133,11 +133,22 @@ final class ArmApi {
                 action = AccessScope.NIC_READ;
                 target = rgScope + "/providers/Microsoft.Network/networkInterfaces/" + r.name();
             }
+            case USAGES -> {
+                action = AccessScope.USAGES_READ;
+                target = sub;
+            }
+            case SKUS -> {
+                action = AccessScope.SKUS_READ;
+                target = sub;
+            }
             default -> {
+                // operation polls, and the caller's own permissions (any principal may list what it may do)
                 return null;
             }
         }
-        if (scope.allows(r.kind() == ArmRoute.Kind.VM_LIST_ALL ? null : rg, action)) {
+        boolean subscriptionLevel = r.kind() == ArmRoute.Kind.VM_LIST_ALL || r.kind() == ArmRoute.Kind.USAGES
+                || r.kind() == ArmRoute.Kind.SKUS;
+        if (scope.allows(subscriptionLevel ? null : rg, action)) {
             return null;
         }
         String[] who = principal(req);
@@ -239,6 +250,34 @@ final class ArmApi {
                 yield EmulatorResponse.json(200, Resources.nic(vm.view()));
             }
             case OPERATION -> operation(req, r);
+            case PERMISSIONS -> {
+                if (!cloud.resourceGroupExists(r.subscription(), r.resourceGroup())) {
+                    yield resourceGroupNotFound(r.resourceGroup());
+                }
+                ObjectNode body = Json.object();
+                body.set("value", settings.access.permissions(r.resourceGroup()));
+                yield EmulatorResponse.json(200, body);
+            }
+            case USAGES -> {
+                List<EmulatedVm.View> inRegion = new ArrayList<>();
+                for (EmulatedVm vm : cloud.visible(r.subscription(), null)) {
+                    if (vm.location().equalsIgnoreCase(r.segment())) {
+                        inRegion.add(vm.view());
+                    }
+                }
+                yield EmulatorResponse.json(200, Quotas.usages(inRegion, settings.quotas));
+            }
+            case SKUS -> {
+                String location;
+                try {
+                    location = Quotas.filterLocation(req.param("$filter"));
+                } catch (IllegalArgumentException e) {
+                    yield EmulatorResponse.armError(400, "InvalidFilter", "The filter '" + req.param("$filter")
+                            + "' is not supported: only location eq '<location>' is.");
+                }
+                yield EmulatorResponse.json(200, Quotas.skus(Quotas.views(cloud.visible(r.subscription(), null)),
+                        location));
+            }
             default -> unknownRoute(req, r);
         };
     }

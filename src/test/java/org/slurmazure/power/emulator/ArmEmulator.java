@@ -277,6 +277,13 @@ public final class ArmEmulator implements AutoCloseable {
         handler.settings.access = Objects.requireNonNull(scope);
     }
 
+    /** See {@link Builder#quota}; applies from now on. */
+    public void quota(String usageName, int limit) {
+        java.util.Map<String, Integer> q = new java.util.HashMap<>(handler.settings.quotas);
+        q.put(Quotas.key(usageName), Quotas.checkLimit(limit));
+        handler.settings.quotas = java.util.Map.copyOf(q);
+    }
+
     static Duration checkLag(Duration lag) {
         if (lag.isNegative()) {
             throw new IllegalArgumentException("state lag must be >= 0");
@@ -334,6 +341,7 @@ public final class ArmEmulator implements AutoCloseable {
         PowerState failedStartState = PowerState.DEALLOCATED;
         boolean requireApiVersion;
         AccessScope access = AccessScope.subscription();
+        final java.util.Map<String, Integer> quotas = new java.util.HashMap<>();
         boolean journal = true;
         int journalCapacity = 100_000;
         boolean lenientAuth;
@@ -513,6 +521,17 @@ public final class ArmEmulator implements AutoCloseable {
          */
         public Builder access(AccessScope scope) {
             this.access = Objects.requireNonNull(scope);
+            return this;
+        }
+
+        /**
+         * The limit of a compute quota that {@code GET .../locations/{loc}/usages} reports in every region: {@code cores}
+         * (Total Regional vCPUs), {@code virtualMachines}, or a VM family such as {@code standardDSv5Family} (default
+         * {@value Quotas#DEFAULT_LIMIT} each, {@value Quotas#DEFAULT_VM_LIMIT} VMs). Usage counts the vCPUs of the
+         * VMs that are not deallocated, as Azure's does; starts are not refused by it.
+         */
+        public Builder quota(String usageName, int limit) {
+            quotas.put(Quotas.key(usageName), Quotas.checkLimit(limit));
             return this;
         }
 

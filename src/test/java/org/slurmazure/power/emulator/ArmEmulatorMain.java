@@ -60,6 +60,8 @@ public final class ArmEmulatorMain {
                                        subscription-wide VM list and other groups answer 403 AuthorizationFailed
               --deny RG=ACTION         the role lacks ACTION in RG, e.g.
                                        hpc1-burst=Microsoft.Compute/virtualMachines/deallocate/action (repeatable)
+              --quota NAME=LIMIT       the limit of a compute quota in every region: cores, virtualMachines or a
+                                       family such as standardDSv5Family (default 1000; repeatable)
             Server and files:
               --port N                 HTTPS port, 0 = a free one (default 0)
               --bind ADDRESS           listen address (default 127.0.0.1)
@@ -77,7 +79,7 @@ public final class ArmEmulatorMain {
             "--resource-group", "--location", "--tag", "--vm-size", "--power-state", "--first-ip", "--subscription",
             "--tenant", "--client-id", "--client-secret", "--latency", "--lro", "--retry-after", "--page-size",
             "--throttle", "--bucket", "--port", "--bind", "--http-port", "--state-dir", "--events", "--threads",
-            "--state-lag", "--failed-start-state", "--resource-group-scope", "--deny");
+            "--state-lag", "--failed-start-state", "--resource-group-scope", "--deny", "--quota");
 
     private ArmEmulatorMain() {
     }
@@ -89,6 +91,7 @@ public final class ArmEmulatorMain {
         final Map<String, String> tags = new LinkedHashMap<>();
         final List<String> buckets = new ArrayList<>();
         final List<String> denied = new ArrayList<>();
+        final Map<String, Integer> quotas = new LinkedHashMap<>();
         List<String> resourceGroupScope;
         Duration stateLag;
         PowerState failedStartState;
@@ -300,6 +303,13 @@ public final class ArmEmulatorMain {
                 AccessScope.subscription().denyAssignment(v);
                 o.denied.add(v);
             }
+            case "--quota" -> {
+                int eq = v.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("'" + v + "' is not NAME=LIMIT");
+                }
+                o.quotas.put(v.substring(0, eq).trim(), nonNegative(v.substring(eq + 1)));
+            }
             default -> throw new UsageException("unknown option " + name);
         }
     }
@@ -394,6 +404,7 @@ public final class ArmEmulatorMain {
             access = access.denyAssignment(d);
         }
         b.access(access);
+        o.quotas.forEach(b::quota);
         b.port(o.port);
         if (o.bind != null) {
             b.bindAddress(o.bind);

@@ -142,7 +142,9 @@ final class Resources {
         ipc.put("type", "Microsoft.Network/networkInterfaces/ipConfigurations");
         ObjectNode ipp = ipc.putObject("properties");
         ipp.put("provisioningState", "Succeeded");
-        ipp.put("privateIPAddress", v.privateIp());
+        if (v.privateIp() != null) {
+            ipp.put("privateIPAddress", v.privateIp());
+        }
         ipp.put("privateIPAllocationMethod", "Dynamic");
         ipp.putObject("subnet").put("id", "/subscriptions/" + v.subscriptionId() + "/resourceGroups/"
                 + v.resourceGroup() + "/providers/Microsoft.Network/virtualNetworks/" + v.resourceGroup()
@@ -154,7 +156,7 @@ final class Resources {
         dns.putArray("appliedDnsServers");
         dns.put("internalDomainNameSuffix", "emulator" + Integer.toHexString(v.resourceGroup()
                 .toLowerCase(Locale.ROOT).hashCode()) + ".ax.internal.cloudapp.net");
-        if (v.powerState() != PowerState.DEALLOCATED) {
+        if (v.powerState() != PowerState.DEALLOCATED && v.privateIp() != null) {
             p.put("macAddress", mac(v.privateIp()));
         }
         p.put("enableAcceleratedNetworking", false);

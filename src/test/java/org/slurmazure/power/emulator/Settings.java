@@ -27,6 +27,8 @@ final class Settings {
     volatile boolean requireApiVersion;
     /** What the principal may do (subscription-wide by default). */
     volatile AccessScope access;
+    /** Compute quota limits by lower-case usage name ({@code cores}, {@code standarddsv5family}); see {@link Quotas}. */
+    volatile java.util.Map<String, Integer> quotas;
 
     Settings(ArmEmulator.Builder b) {
         this.subscriptionId = b.subscriptionId;
@@ -47,5 +49,6 @@ final class Settings {
         this.failedStartState = b.failedStartState;
         this.requireApiVersion = b.requireApiVersion;
         this.access = b.access;
+        this.quotas = java.util.Map.copyOf(b.quotas);
     }
 }

@@ -26,6 +26,7 @@ public final class VmSpec {
     private String vmSize = "Standard_D4s_v5";
     private final Map<String, String> tags = new LinkedHashMap<>();
     private String privateIp;
+    private boolean noPrivateIp;
     private PowerState powerState = PowerState.DEALLOCATED;
     private Duration lroDuration;
     private String startFailure;
@@ -57,6 +58,7 @@ public final class VmSpec {
         c.vmSize = vmSize;
         c.tags.putAll(tags);
         c.privateIp = privateIp;
+        c.noPrivateIp = noPrivateIp;
         c.powerState = powerState;
         c.lroDuration = lroDuration;
         c.startFailure = startFailure;
@@ -103,6 +105,21 @@ public final class VmSpec {
     public VmSpec privateIp(String ip) {
         this.privateIp = ip;
         return this;
+    }
+
+    /**
+     * The VM's NIC has no private IP: its IP configuration lists no {@code privateIPAddress} (a broken set-up that
+     * {@code doctor} must find; Azure itself assigns one to every IPv4 configuration).
+     */
+    public VmSpec withoutPrivateIp() {
+        this.noPrivateIp = true;
+        this.privateIp = null;
+        return this;
+    }
+
+    /** True when {@link #withoutPrivateIp()} was given. */
+    public boolean noPrivateIp() {
+        return noPrivateIp;
     }
 
     /** The power state at start: deallocated (default), running or stopped. */

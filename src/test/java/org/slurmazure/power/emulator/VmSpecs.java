@@ -322,7 +322,7 @@ public final class VmSpecs {
         }
         int next = ipToInt(FIRST_DYNAMIC_IP);
         for (VmSpec s : specs) {
-            if (s.privateIp() == null) {
+            if (s.privateIp() == null && !s.noPrivateIp()) {
                 while (used.contains(next)) {
                     next++;
                 }

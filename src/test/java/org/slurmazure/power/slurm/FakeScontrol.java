@@ -58,6 +58,12 @@ public final class FakeScontrol {
         return this;
     }
 
+    /** What {@code scontrol show partition --oneliner} prints: one line per partition. */
+    public FakeScontrol showPartitions(String... lines) throws IOException {
+        Files.writeString(dir.resolve("show-partition"), String.join("\n", lines) + "\n");
+        return this;
+    }
+
     /** What {@code scontrol show node --oneliner ...} prints: one line per node. */
     public FakeScontrol showNodes(String... lines) throws IOException {
         Files.writeString(dir.resolve("show-node"), String.join("\n", lines) + "\n");

@@ -5,14 +5,16 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The few Azure Resource Manager paths the power programs use, parsed: VMs (one, a resource group's list, a
- * subscription's list, an action, the instance view), NICs (one, a group's list) and operation status. Path keywords
- * match without regard to case, as in ARM. Shared by everything that must answer these paths: the install-time
+ * subscription's list, an action, the instance view), NICs (one, a group's list) and operation status; and the ones
+ * {@code doctor} reads: the caller's permissions on a resource group, a region's compute usages (quotas) and the
+ * subscription's resource SKUs (VM sizes). Path keywords match without regard to case, as in ARM. Shared by everything that must answer these paths: the install-time
  * training endpoint ({@code startup}) and the ARM emulator of the tests.
  *
  * @param subscription  the subscription id ("" when the path has none)
  * @param resourceGroup the resource group, or null
  * @param name          the VM, NIC or operation name, or null
- * @param segment       the action ({@code start}, {@code deallocate}, ...) or, for an operation, its location
+ * @param segment       the action ({@code start}, {@code deallocate}, ...) or, for an operation or usages, the
+ *                      location
  */
 public record ArmRoute(Kind kind, String subscription, String resourceGroup, String name, String segment) {
 
@@ -26,6 +28,12 @@ public record ArmRoute(Kind kind, String subscription, String resourceGroup, Str
         OPERATION,
         NIC_LIST,
         NIC_GET,
+        /** {@code .../resourceGroups/{rg}/providers/Microsoft.Authorization/permissions}: the caller's permissions. */
+        PERMISSIONS,
+        /** {@code /subscriptions/{s}/providers/Microsoft.Compute/locations/{loc}/usages}: compute quotas. */
+        USAGES,
+        /** {@code /subscriptions/{s}/providers/Microsoft.Compute/skus}: resource SKUs (VM sizes and families). */
+        SKUS,
         UNKNOWN
     }
 
@@ -59,6 +67,8 @@ public record ArmRoute(Kind kind, String subscription, String resourceGroup, Str
                     return new ArmRoute(
                             is(s[8], "instanceView") ? Kind.VM_INSTANCE_VIEW : Kind.VM_ACTION, sub, rg, s[7], s[8]);
                 }
+            } else if (n == 7 && is(s[5], "Microsoft.Authorization") && is(s[6], "permissions")) {
+                return new ArmRoute(Kind.PERMISSIONS, sub, rg, null, null);
             } else if (is(s[5], "Microsoft.Network") && is(s[6], "networkInterfaces")) {
                 if (n == 7) {
                     return new ArmRoute(Kind.NIC_LIST, sub, rg, null, null);
@@ -70,6 +80,12 @@ public record ArmRoute(Kind kind, String subscription, String resourceGroup, Str
         } else if (n >= 5 && is(s[2], "providers") && is(s[3], "Microsoft.Compute")) {
             if (n == 5 && is(s[4], "virtualMachines")) {
                 return new ArmRoute(Kind.VM_LIST_ALL, sub, null, null, null);
+            }
+            if (n == 5 && is(s[4], "skus")) {
+                return new ArmRoute(Kind.SKUS, sub, null, null, null);
+            }
+            if (n == 7 && is(s[4], "locations") && is(s[6], "usages")) {
+                return new ArmRoute(Kind.USAGES, sub, null, null, s[5]);
             }
             if (n == 8 && is(s[4], "locations") && (is(s[6], "operations") || is(s[6], "operationResults"))) {
                 return new ArmRoute(Kind.OPERATION, sub, null, s[7], s[5]);

@@ -22,6 +22,7 @@ import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.http.policy.ArmChallengeAuthenticationPolicy;
 import com.azure.core.util.Configuration;
 
+import org.slurmazure.power.cloud.AccessProbe;
 import org.slurmazure.power.cloud.CloudException;
 
 /**
@@ -44,8 +45,21 @@ public final class AzureCloudFactory {
      */
     public static AzureCloudVms create(AzureConnection settings, String userAgentVersion, Duration tokenLimit)
             throws IOException, GeneralSecurityException, CloudException {
+        return connect(settings, userAgentVersion, tokenLimit).vms();
+    }
+
+    /**
+     * The clients of one connection: the VMs, the {@link AccessProbe} of {@code doctor} on the same pipeline, and
+     * how long the token took.
+     */
+    public record Connected(AzureCloudVms vms, AccessProbe probe, Duration tokenTime) {}
+
+    /** As {@link #create}, with the {@link AccessProbe} too and the time the token took. */
+    public static Connected connect(AzureConnection settings, String userAgentVersion, Duration tokenLimit)
+            throws IOException, GeneralSecurityException, CloudException {
         HttpClient http = httpClient(settings);
         PrefetchedCredential credential = new PrefetchedCredential(Credentials.build(settings, http));
+        long tokenStart = System.nanoTime();
         try {
             credential.prefetch(scope(settings.audience()), tokenLimit);
         } catch (CloudException e) {
@@ -62,6 +76,7 @@ public final class AzureCloudFactory {
                     null,
                     e);
         }
+        Duration tokenTime = Duration.ofNanos(System.nanoTime() - tokenStart);
         ThrottleGate gate = new ThrottleGate(settings.concurrency());
         HttpPipeline pipeline = new HttpPipelineBuilder()
                 .httpClient(http)
@@ -73,7 +88,10 @@ public final class AzureCloudFactory {
                         new ArmChallengeAuthenticationPolicy(credential, scope(settings.audience())),
                         new HttpLoggingPolicy(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE)))
                 .build();
-        return new AzureCloudVms(pipeline, settings.resourceManager(), environment(settings), gate);
+        return new Connected(
+                new AzureCloudVms(pipeline, settings.resourceManager(), environment(settings), gate),
+                new AzureAccessProbe(pipeline, settings.resourceManager().toString()),
+                tokenTime);
     }
 
     /** A file or key problem of the client's set-up as one line: what is wrong with which file. */

@@ -35,8 +35,10 @@ import org.slurmazure.power.metrics.RunFigures;
  * The metrics on disk. The counts live in {@code <stateDir>/metrics.state}, in the exposition format; each run takes
  * {@code <stateDir>/metrics.lock} (several programs run at once), reads the state, adds its figures, and replaces the
  * state and then the textfile, each through a temporary file in the same directory and a rename, so that neither
- * node_exporter nor the next run ever reads half a file. The textfile gets mode 0644. A failure is one warning in
- * power_save.log, never an error of the run.
+ * node_exporter nor the next run ever reads half a file. Both are replaced under the lock: otherwise two programs
+ * would race on the textfile's one temporary name, and an older count could replace a newer one (a counter that goes
+ * down reads as a reset). The textfile gets mode 0644. A failure is one warning in power_save.log, never an error of
+ * the run.
  */
 public final class TextfileMetrics implements MetricsSink {
     private static final Logger LOG = LoggerFactory.getLogger(TextfileMetrics.class);
@@ -77,7 +79,13 @@ public final class TextfileMetrics implements MetricsSink {
                     stateDir.resolve(STATE),
                     String.valueOf(e.getMessage()),
                     what(run));
-        } catch (IOException | RuntimeException e) {
+        } catch (TextfileNotWritten e) {
+            LOG.warn(
+                    "metrics: cannot write {}: {}; the counts are kept in {} for the next run",
+                    file,
+                    describe(e.failure),
+                    stateDir.resolve(STATE));
+        } catch (RuntimeException e) {
             LOG.warn(
                     "metrics: cannot write {}: {}; the counts are kept in {} for the next run",
                     file,
@@ -98,24 +106,35 @@ public final class TextfileMetrics implements MetricsSink {
         }
     }
 
+    /** The counts were stored, the textfile was not: the next run writes it. */
+    private static final class TextfileNotWritten extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        final Exception failure;
+
+        TextfileNotWritten(Exception failure) {
+            super(failure);
+            this.failure = failure;
+        }
+    }
+
     private void update(RunFigures run, @Nullable FleetFigures fleet, long deadlineNanos)
-            throws StateNotSaved, IOException, InterruptedException {
+            throws StateNotSaved, TextfileNotWritten, InterruptedException {
         long maxEnd = System.nanoTime() + MAX_WAIT.toNanos();
         long end = deadlineNanos - maxEnd < 0 ? deadlineNanos : maxEnd;
         if (!IN_PROCESS.tryLock(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             throw new StateNotSaved("another run of this process held it until the deadline", null);
         }
         try {
-            String text = updateState(run, fleet, end);
-            writeAtomically(file, text, TEXTFILE_MODE, false);
+            updateFiles(run, fleet, end);
         } finally {
             IN_PROCESS.unlock();
         }
     }
 
-    /** Under the file lock: reads the counts, adds the run, stores them; returns their text. */
-    private String updateState(RunFigures run, @Nullable FleetFigures fleet, long end)
-            throws StateNotSaved, InterruptedException {
+    /** Under the file lock: reads the counts, adds the run, stores them, then writes them to the textfile. */
+    private void updateFiles(RunFigures run, @Nullable FleetFigures fleet, long end)
+            throws StateNotSaved, TextfileNotWritten, InterruptedException {
         Path lockFile = stateDir.resolve(LOCK);
         Path stateFile = stateDir.resolve(STATE);
         try {
@@ -149,7 +168,11 @@ public final class TextfileMetrics implements MetricsSink {
                     }
                     String text = state.render();
                     writeAtomically(stateFile, text, STATE_MODE, true);
-                    return text;
+                    try {
+                        writeAtomically(file, text, TEXTFILE_MODE, false);
+                    } catch (IOException | RuntimeException e) {
+                        throw new TextfileNotWritten(e);
+                    }
                 } finally {
                     lock.release();
                 }

@@ -185,6 +185,8 @@ class MetricsTextfileTest {
         assertEquals(180.0, stored().value(Series.of(Family.RUNS, "suspend", "failed")));
         assertEquals(360.0, stored().value(Series.of(Family.NODES, "suspend", "ok", "none"))
                 + stored().value(Series.of(Family.NODES, "suspend", "failed", "not-tagged")));
+        assertEquals(Files.readString(state.resolve("metrics.state")), Files.readString(textfile),
+                "the last textfile written is the last count stored");
         assertEquals("", log());
     }
 }

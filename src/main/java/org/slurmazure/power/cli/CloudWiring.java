@@ -16,6 +16,8 @@ import org.slurmazure.power.config.Config;
 import org.slurmazure.power.config.Credential;
 import org.slurmazure.power.domain.FailureClass;
 import org.slurmazure.power.engine.PowerRun;
+import org.slurmazure.power.metrics.MetricsSink;
+import org.slurmazure.power.metrics.textfile.TextfileMetrics;
 import org.slurmazure.power.slurm.CommandRunner;
 import org.slurmazure.power.slurm.ScontrolSlurmControl;
 import org.slurmazure.power.slurm.SlurmControl;
@@ -45,6 +47,14 @@ final class CloudWiring {
                     false,
                     e);
         }
+    }
+
+    /** The metrics the configuration asks for: a textfile, or none. */
+    static MetricsSink metrics(Config config) {
+        return config.metrics()
+                .file()
+                .<MetricsSink>map(file -> new TextfileMetrics(file, config.stateDir()))
+                .orElse(MetricsSink.OFF);
     }
 
     static SlurmControl slurm(Config config) {

@@ -237,6 +237,15 @@ public final class ConfigCheckCommand implements Callable<Integer> {
         lines.add("log");
         row(lines, 1, "file", config.log().file().toString());
         row(lines, 1, "level", config.log().level().name());
+        lines.add("metrics");
+        row(
+                lines,
+                1,
+                "file",
+                config.metrics()
+                        .file()
+                        .map(f -> f + " (rewritten by every run and reconcile pass)")
+                        .orElse("none (no metrics written)"));
         row(lines, 0, "stateDir", config.stateDir().toString());
         return lines;
     }

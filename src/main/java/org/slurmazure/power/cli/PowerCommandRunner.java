@@ -104,7 +104,14 @@ final class PowerCommandRunner {
                     throw new UserException(ExitCode.CONFIG_ERROR, e.getMessage(), e);
                 }
             }
-            PowerRun run = new PowerRun(mode, config, cloud, CloudWiring.slurm(config), out, root.startNanos());
+            PowerRun run = new PowerRun(
+                    mode,
+                    config,
+                    cloud,
+                    CloudWiring.slurm(config),
+                    out,
+                    root.startNanos(),
+                    CloudWiring.metrics(config));
             if (root.ownsProcess()) {
                 hook = new Thread(() -> logStopped(mode, run), "stopped");
                 Runtime.getRuntime().addShutdownHook(hook);

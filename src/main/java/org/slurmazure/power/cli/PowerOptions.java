@@ -6,13 +6,14 @@ import picocli.CommandLine.Option;
 public final class PowerOptions {
     @Option(
             names = "--dry-run",
-            description = "Print the plan (node, VM, resource group, power state, action); "
-                    + "write nothing to Azure or Slurm.")
+            description = "Print the plan (node, VM, resource group, power state, action) and the scontrol calls a "
+                    + "run would make; write nothing to Azure or Slurm.")
     boolean dryRun;
 
     @Option(
             names = "--offline",
-            description = "With --dry-run: do not read from Azure either (plan from the " + "configuration alone).")
+            description = "With --dry-run: do not read from Azure either (plan from the configuration alone; the "
+                    + "scontrol calls show <IP> for the addresses).")
     boolean offline;
 
     @Option(

@@ -65,7 +65,13 @@ public final class ReconcileCommand extends FleetCommand {
             }
             Reconciler.Pass pass;
             try {
-                pass = new Reconciler(config, cloud(config), CloudWiring.slurm(config), locks, budget)
+                pass = new Reconciler(
+                                config,
+                                cloud(config),
+                                CloudWiring.slurm(config),
+                                locks,
+                                budget,
+                                CloudWiring.metrics(config))
                         .pass(nodes(config), hostlists.isEmpty(), dryRun);
             } catch (SlurmException e) {
                 LOG.error("reconcile: cannot read the nodes from Slurm ({}); nothing done", e.getMessage());

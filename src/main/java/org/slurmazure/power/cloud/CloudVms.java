@@ -1,5 +1,6 @@
 package org.slurmazure.power.cloud;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +50,17 @@ public interface CloudVms {
      */
     Map<String, String> privateIps(Collection<VmRef> vms) throws CloudException;
 
-    /** Requests sent so far and how Azure throttled them, for the summary line. */
+    /** Requests sent so far and how Azure throttled them, for the summary line and the metrics. */
     RequestCounts requestCounts();
 
-    /** Counts of one run's requests to Azure. */
-    record RequestCounts(long sent, long throttled) {
-        public static final RequestCounts NONE = new RequestCounts(0, 0);
+    /**
+     * Counts of one run's requests to Azure.
+     *
+     * @param sent           requests sent (each retry counts)
+     * @param throttled      the 429 answers among them
+     * @param retryAfterWait how long Azure's Retry-After held requests back (see the implementation)
+     */
+    record RequestCounts(long sent, long throttled, Duration retryAfterWait) {
+        public static final RequestCounts NONE = new RequestCounts(0, 0, Duration.ZERO);
     }
 }

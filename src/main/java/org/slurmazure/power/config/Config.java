@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param limits     the {@code limits} section
  * @param log        the {@code log} section
  * @param reconcile  the {@code reconcile} section
+ * @param metrics    the {@code metrics} section
  * @param stateDir   the directory for locks and small state
  */
 public record Config(
@@ -27,6 +28,7 @@ public record Config(
         Limits limits,
         LogSettings log,
         ReconcileSettings reconcile,
+        MetricsSettings metrics,
         Path stateDir) {
 
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/slurm-azure-power");
@@ -40,6 +42,7 @@ public record Config(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(reconcile, "reconcile");
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(stateDir, "stateDir");
     }
 

@@ -19,13 +19,25 @@ final class ConfigKeys {
     static final String LIMITS = "limits";
     static final String LOG = "log";
     static final String RECONCILE = "reconcile";
+    static final String METRICS = "metrics";
 
     /** Section (with {@code []} for list items) -> its keys, in documentation order. */
     static final Map<String, List<String>> SECTIONS;
 
     static {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put(ROOT, List.of("azure", "cluster", "nodeGroups", "slurm", "limits", "log", "reconcile", "stateDir"));
+        m.put(
+                ROOT,
+                List.of(
+                        "azure",
+                        "cluster",
+                        "nodeGroups",
+                        "slurm",
+                        "limits",
+                        "log",
+                        "reconcile",
+                        "metrics",
+                        "stateDir"));
         m.put(AZURE, List.of("cloud", "endpoints", "subscriptionId", "credential", "caCertificates", "proxy"));
         m.put(ENDPOINTS, List.of("resourceManager", "authority", "audience"));
         m.put(
@@ -38,6 +50,7 @@ final class ConfigKeys {
         m.put(LIMITS, List.of("concurrency", "resumeDeadline", "suspendDeadline", "requestTimeout"));
         m.put(LOG, List.of("file", "level"));
         m.put(RECONCILE, List.of("grace", "deadline"));
+        m.put(METRICS, List.of("file"));
         SECTIONS = Map.copyOf(m);
     }
 

@@ -73,6 +73,7 @@ final class ConfigValidator {
         LogSettings log = settingsRules.log(root);
         boolean logValid = d.errorCount() == before && log != null;
         ReconcileSettings reconcile = settingsRules.reconcile(root);
+        MetricsSettings metrics = settingsRules.metrics(root);
         Path stateDir = settingsRules.stateDir(root);
         d.salvage(new Salvage(
                 logValid ? Optional.of(log.file()) : Optional.empty(),
@@ -88,6 +89,7 @@ final class ConfigValidator {
                 azure.credential,
                 Optional.ofNullable(azure.caCertificates),
                 Optional.ofNullable(azure.proxy));
-        return Optional.of(new Config(source, azureSettings, tag, nodeGroups, slurm, limits, log, reconcile, stateDir));
+        return Optional.of(
+                new Config(source, azureSettings, tag, nodeGroups, slurm, limits, log, reconcile, metrics, stateDir));
     }
 }

@@ -3,6 +3,7 @@ package org.slurmazure.power.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.slurmazure.power.config.SchemaWalker.Section;
@@ -10,8 +11,8 @@ import org.slurmazure.power.config.YamlNode.Mark;
 import org.slurmazure.power.config.YamlNode.Scalar;
 
 /**
- * The rules of the optional {@code slurm}, {@code limits}, {@code log} and {@code reconcile} sections and of
- * {@code stateDir}.
+ * The rules of the optional {@code slurm}, {@code limits}, {@code log}, {@code reconcile} and {@code metrics}
+ * sections and of {@code stateDir}.
  */
 final class SettingsRules {
     /** The interval of systemd/slurm-azure-power-reconcile.timer. */
@@ -136,6 +137,56 @@ final class SettingsRules {
             return null;
         }
         return new ReconcileSettings(grace, deadline);
+    }
+
+    MetricsSettings metrics(Section root) {
+        Section s = w.section(root, "metrics", ConfigKeys.METRICS, false, "a mapping with file");
+        Scalar f = w.scalar(s, "file", false, "an absolute path like " + MetricsSettings.EXAMPLE_FILE);
+        if (f == null) {
+            return MetricsSettings.OFF;
+        }
+        String key = s.key("file");
+        Path file = w.absolutePath(f, key, MetricsSettings.EXAMPLE_FILE);
+        if (file == null) {
+            return null;
+        }
+        FileInfo info = files.inspect(file);
+        if (info.kind() == FileInfo.Kind.DIRECTORY) {
+            d.error(f.mark(), key, "found a directory at " + file + ", expected the path of a .prom file");
+            return null;
+        }
+        if (!file.getFileName().toString().endsWith(".prom")) {
+            d.warn(
+                    f.mark(),
+                    key,
+                    file.getFileName() + " does not end in .prom: node_exporter's textfile collector reads only"
+                            + " *.prom files");
+        }
+        Path dir = file.getParent();
+        FileInfo dirInfo = files.inspect(dir);
+        switch (dirInfo.kind()) {
+            case MISSING ->
+                d.warn(
+                        f.mark(),
+                        key,
+                        "directory " + dir + " does not exist; create it (node_exporter's"
+                                + " --collector.textfile.directory), writable by SlurmUser, or no metrics are written");
+            case FILE, OTHER -> d.warn(f.mark(), key, dir + " is not a directory; no metrics can be written");
+            case DIRECTORY -> {
+                if (!dirInfo.writable()) {
+                    d.warn(
+                            f.mark(),
+                            key,
+                            "directory " + dir + " is not writable by the user running this check; the file is"
+                                    + " replaced through a temporary file in that directory, so SlurmUser must be"
+                                    + " able to write there, or no metrics are written");
+                }
+            }
+            default -> {
+                // INACCESSIBLE: nothing useful to add.
+            }
+        }
+        return new MetricsSettings(Optional.of(file));
     }
 
     LogSettings log(Section root) {

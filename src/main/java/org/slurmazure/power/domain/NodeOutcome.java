@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param privateIp   the VM's private IP (resume), or null
  * @param duration    time from the start of the run to this outcome
  * @param jobIds      the Slurm jobs waiting for this node (resume), possibly empty
+ * @param operationTime from the first write request (start, deallocate) to the VM seen in its goal state by a poll;
+ *                    null when no write of this run reached its goal (failures, VMs already there)
  */
 public record NodeOutcome(
         String node,
@@ -28,10 +30,25 @@ public record NodeOutcome(
         @Nullable String detail,
         @Nullable String privateIp,
         Duration duration,
-        @Nullable List<Long> jobIds) {
+        @Nullable List<Long> jobIds,
+        @Nullable Duration operationTime) {
 
     public NodeOutcome {
         jobIds = jobIds == null ? List.of() : List.copyOf(jobIds);
+    }
+
+    /** An outcome without an operation that reached its goal. */
+    public NodeOutcome(
+            String node,
+            @Nullable VmRef vm,
+            @Nullable PowerState before,
+            String action,
+            @Nullable FailureClass failure,
+            @Nullable String detail,
+            @Nullable String privateIp,
+            Duration duration,
+            @Nullable List<Long> jobIds) {
+        this(node, vm, before, action, failure, detail, privateIp, duration, jobIds, null);
     }
 
     public boolean ok() {

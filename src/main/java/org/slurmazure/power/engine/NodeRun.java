@@ -41,6 +41,9 @@ final class NodeRun {
     private volatile @Nullable String vmSize;
     private volatile String action = "none";
     private volatile boolean writeSent;
+    /** When the first write request was sent ({@link System#nanoTime()}), for the outcome's operation time. */
+    private volatile long firstWriteNanos;
+
     private volatile boolean writeAccepted;
     private volatile @Nullable CloudException lastError;
     private volatile List<String> nics = List.of();
@@ -54,6 +57,18 @@ final class NodeRun {
         this.engine = engine;
         this.target = target;
         this.done = done;
+    }
+
+    // --- details of failures (a dry run says the same) ---
+
+    static final String NO_NIC = "VM has no network interface";
+
+    static String notTagged(String tagName, String tagValue) {
+        return "VM lacks tag " + tagName + "=" + tagValue + ": refused, not touched";
+    }
+
+    static String noPrivateIp(String nic) {
+        return "network interface " + nic + " has no private IP";
     }
 
     // --- what the engine asks ---
@@ -157,10 +172,7 @@ final class NodeRun {
             before = state.powerState();
         }
         if (!state.hasTag(engine.settings.tagName(), engine.settings.tagValue())) {
-            fail(
-                    FailureClass.NOT_TAGGED,
-                    "VM lacks tag " + engine.settings.tagName() + "=" + engine.settings.tagValue()
-                            + ": refused, not touched");
+            fail(FailureClass.NOT_TAGGED, notTagged(engine.settings.tagName(), engine.settings.tagValue()));
             return;
         }
         switch (Planner.next(engine.settings.mode(), state.powerState(), state.updating())) {
@@ -180,6 +192,9 @@ final class NodeRun {
     void write(boolean start) {
         action = start ? "start" : "deallocate";
         doing = action + " requested, no answer yet";
+        if (!writeSent) {
+            firstWriteNanos = System.nanoTime();
+        }
         writeSent = true;
         Operation op;
         try {
@@ -239,7 +254,7 @@ final class NodeRun {
     void address(Runnable next) {
         doing = "reading the VM's address";
         if (nics.isEmpty()) {
-            failAndCleanUp(FailureClass.NO_ADDRESS, "VM has no network interface");
+            failAndCleanUp(FailureClass.NO_ADDRESS, NO_NIC);
             return;
         }
         String nic = nics.get(0);
@@ -253,7 +268,7 @@ final class NodeRun {
             }
         }
         if (privateIp == null) {
-            failAndCleanUp(FailureClass.NO_ADDRESS, "network interface " + nic + " has no private IP");
+            failAndCleanUp(FailureClass.NO_ADDRESS, noPrivateIp(nic));
             return;
         }
         attempts = 0;
@@ -289,7 +304,8 @@ final class NodeRun {
                         : "already " + Planner.goal(mode).label(),
                 privateIp,
                 elapsed(),
-                target.jobIds()));
+                target.jobIds(),
+                writeAccepted ? Duration.ofNanos(System.nanoTime() - firstWriteNanos) : null));
     }
 
     void operationFailed(Operation.Status status) {

@@ -3,6 +3,7 @@ package org.slurmazure.power.engine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -29,6 +30,8 @@ import org.slurmazure.power.domain.Planner;
 import org.slurmazure.power.domain.PowerMode;
 import org.slurmazure.power.domain.TimeBudget;
 import org.slurmazure.power.domain.VmRef;
+import org.slurmazure.power.metrics.MetricsSink;
+import org.slurmazure.power.metrics.RunFigures;
 import org.slurmazure.power.resolve.NodeResolver;
 import org.slurmazure.power.resolve.Resolution;
 import org.slurmazure.power.resolve.VmTarget;
@@ -41,9 +44,9 @@ import org.slurmazure.power.slurm.SlurmReporter;
 /**
  * One invocation of resume, suspend or resume-fail, from the expanded node list to the summary line: check that
  * Slurm can be told anything, learn Slurm's time limits, resolve the nodes, reach Azure, run the
- * {@link PowerEngine}, tell Slurm through the {@link SlurmReporter}, write one log line per node and the summary.
- * Everything happens within one {@link TimeBudget} counted from the process's start. The command layer gives it
- * everything it needs; it never exits the process.
+ * {@link PowerEngine}, tell Slurm through the {@link SlurmReporter}, write one log line per node and the summary, then
+ * add the run to the metrics. Everything happens within one {@link TimeBudget} counted from the process's start. The
+ * command layer gives it everything it needs; it never exits the process.
  */
 public final class PowerRun {
     private static final Logger LOG = LoggerFactory.getLogger(PowerRun.class);
@@ -100,6 +103,7 @@ public final class PowerRun {
     private final SlurmControl slurm;
     private final PrintWriter out;
     private final long startNanos;
+    private final MetricsSink metrics;
     private volatile @Nullable PowerEngine engine;
     private volatile List<String> nodesOfRun = List.of();
     private volatile boolean over;
@@ -108,6 +112,7 @@ public final class PowerRun {
 
     /**
      * @param startNanos when the process started ({@link System#nanoTime()} scale): the deadline counts from there
+     * @param metrics    told of the run once its summary is written
      */
     public PowerRun(
             PowerMode mode,
@@ -115,13 +120,15 @@ public final class PowerRun {
             CloudFactory cloudFactory,
             SlurmControl slurm,
             PrintWriter out,
-            long startNanos) {
+            long startNanos,
+            MetricsSink metrics) {
         this.mode = mode;
         this.config = config;
         this.cloudFactory = cloudFactory;
         this.slurm = slurm;
         this.out = out;
         this.startNanos = startNanos;
+        this.metrics = metrics;
     }
 
     /** Acts on {@code nodes}; {@code jobIds} names the jobs waiting for each node (resume). */
@@ -227,7 +234,7 @@ public final class PowerRun {
                         null,
                         "none",
                         FailureClass.NO_GROUP,
-                        "node is in no node group of " + config.source(),
+                        noGroup(config),
                         null,
                         Duration.ZERO,
                         jobIds.get(node));
@@ -293,6 +300,11 @@ public final class PowerRun {
                     "setting up (Azure not reached yet)"));
         }
         return all;
+    }
+
+    /** The detail of a node in no node group (a dry run says the same). */
+    static String noGroup(Config config) {
+        return "node is in no node group of " + config.source();
     }
 
     private Duration configuredDeadline() {
@@ -411,11 +423,28 @@ public final class PowerRun {
             }
         }
         Result result = new Result(outcomes, notTold, setupFailed);
-        summary(
-                result,
-                Duration.ofNanos(System.nanoTime() - budget.startNanos()),
-                cloud == null ? null : cloud.requestCounts());
+        Duration wall = Duration.ofNanos(System.nanoTime() - budget.startNanos());
+        CloudVms.RequestCounts requests = cloud == null ? CloudVms.RequestCounts.NONE : cloud.requestCounts();
+        summary(result, wall, cloud == null ? null : requests);
         over = true;
+        // Last: Slurm has been told and the summary written; bounded by the run's end.
+        metrics.record(
+                new RunFigures(
+                        mode.command(),
+                        setupFailed
+                                ? RunFigures.Result.ERROR
+                                : result.failed() > 0 || result.slurmFailed()
+                                        ? RunFigures.Result.FAILED
+                                        : RunFigures.Result.OK,
+                        Instant.now(),
+                        wall,
+                        outcomes,
+                        notTold,
+                        requests.sent(),
+                        requests.throttled(),
+                        requests.retryAfterWait()),
+                null,
+                budget.endNanos());
         return result;
     }
 

@@ -22,9 +22,14 @@ import org.slurmazure.power.cloud.VmState;
 import org.slurmazure.power.config.Config;
 import org.slurmazure.power.domain.NodeOutcome;
 import org.slurmazure.power.domain.PowerMode;
+import org.slurmazure.power.domain.PowerState;
 import org.slurmazure.power.domain.TimeBudget;
 import org.slurmazure.power.engine.NodeLocks;
 import org.slurmazure.power.engine.PowerEngine;
+import org.slurmazure.power.metrics.FleetFigures;
+import org.slurmazure.power.metrics.MetricsSink;
+import org.slurmazure.power.metrics.MetricsState;
+import org.slurmazure.power.metrics.RunFigures;
 import org.slurmazure.power.slurm.SlurmControl;
 import org.slurmazure.power.slurm.SlurmException;
 
@@ -34,7 +39,8 @@ import org.slurmazure.power.slurm.SlurmException;
  * nodes whose VM is gone down and powers them down (their jobs requeue, they return to the pool), returns to service
  * nodes an earlier failure held down once their VM is deallocated. Only tagged VMs of the node groups are touched; a
  * node that a resume, suspend or resume-fail is working on (its lock is held) is left for the next pass. Idempotent:
- * a pass that finds nothing to do costs one scontrol call and a few list calls.
+ * a pass that finds nothing to do costs one scontrol call and a few list calls. Every pass but a dry run is added to the
+ * metrics, with what it saw of the fleet.
  */
 public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
@@ -56,25 +62,88 @@ public final class Reconciler {
     private final SlurmControl slurm;
     private final NodeLocks locks;
     private final TimeBudget budget;
+    private final MetricsSink metrics;
 
     /**
-     * @param slurm  bounded by the pass's end by this class
-     * @param budget the pass's time (from {@code reconcile.deadline})
+     * @param slurm   bounded by the pass's end by this class
+     * @param budget  the pass's time (from {@code reconcile.deadline})
+     * @param metrics told of every pass but a dry run
      */
-    public Reconciler(Config config, CloudVms cloud, SlurmControl slurm, NodeLocks locks, TimeBudget budget) {
+    public Reconciler(
+            Config config,
+            CloudVms cloud,
+            SlurmControl slurm,
+            NodeLocks locks,
+            TimeBudget budget,
+            MetricsSink metrics) {
         this.config = config;
         this.cloud = cloud;
         this.slurm = slurm.until(budget.endNanos());
         this.locks = locks;
         this.budget = budget;
+        this.metrics = metrics;
     }
 
     /**
-     * Runs one pass over {@code nodes}; with {@code dryRun} it only says what it would do (and records nothing).
+     * Runs one pass over {@code nodes}; with {@code dryRun} it only says what it would do (and records nothing, in
+     * the metrics neither).
      *
      * @param wholeFleet {@code nodes} are every node of the node groups: records of other nodes are forgotten
      */
     public Pass pass(List<String> nodes, boolean wholeFleet, boolean dryRun)
+            throws SlurmException, CloudException, InterruptedException, IOException {
+        Pass pass;
+        try {
+            pass = passOnce(nodes, wholeFleet, dryRun);
+        } catch (SlurmException | CloudException | IOException e) {
+            if (!dryRun) {
+                record(RunFigures.Result.ERROR, null);
+            }
+            throw e;
+        }
+        if (!dryRun) {
+            record(pass.failedActions() > 0 ? RunFigures.Result.FAILED : RunFigures.Result.OK, pass);
+        }
+        return pass;
+    }
+
+    /** Adds the pass to the metrics: its result and requests, and (when it saw both sides) the fleet's gauges. */
+    private void record(RunFigures.Result result, @Nullable Pass pass) {
+        CloudVms.RequestCounts requests = cloud.requestCounts();
+        Instant now = Instant.now();
+        FleetFigures fleet = null;
+        if (pass != null) {
+            Map<String, Integer> vms = new LinkedHashMap<>();
+            for (Row r : pass.rows()) {
+                VmState vm = r.observation().azure();
+                if (!r.observation().missing()) {
+                    vms.merge((vm == null ? PowerState.UNKNOWN : vm.powerState()).label(), 1, Integer::sum);
+                }
+            }
+            Map<String, Integer> verdicts = new LinkedHashMap<>();
+            for (Verdict v : Verdict.values()) {
+                verdicts.put(v.label(), 0);
+            }
+            pass.counts().forEach((v, n) -> verdicts.merge(v.label(), n, Integer::sum));
+            verdicts.merge(Verdict.STRAY.label(), pass.strays().size(), Integer::sum);
+            fleet = new FleetFigures(now, vms, verdicts);
+        }
+        metrics.record(
+                new RunFigures(
+                        MetricsState.RECONCILE,
+                        result,
+                        now,
+                        Duration.ofNanos(System.nanoTime() - budget.startNanos()),
+                        List.of(),
+                        0,
+                        requests.sent(),
+                        requests.throttled(),
+                        requests.retryAfterWait()),
+                fleet,
+                budget.endNanos());
+    }
+
+    private Pass passOnce(List<String> nodes, boolean wholeFleet, boolean dryRun)
             throws SlurmException, CloudException, InterruptedException, IOException {
         @Nullable Set<String> scope = wholeFleet ? null : Set.copyOf(nodes);
         Instant now = Instant.now();

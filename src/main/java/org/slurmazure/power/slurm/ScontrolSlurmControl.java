@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -53,7 +54,7 @@ public final class ScontrolSlurmControl implements SlurmControl {
 
     private final Path scontrol;
     private final Duration timeout;
-    private final CommandRunner runner;
+    private final Exec runner;
     private final int maxNodesPerCall;
     /** Calls end by this {@link System#nanoTime()} instant, or null for no end. */
     private final Long endNanos;
@@ -69,11 +70,32 @@ public final class ScontrolSlurmControl implements SlurmControl {
     }
 
     public ScontrolSlurmControl(Path scontrol, Duration timeout, CommandRunner runner, int maxNodesPerCall) {
-        this(scontrol, timeout, runner, maxNodesPerCall, null);
+        this(scontrol, timeout, runner == null ? null : runner::run, maxNodesPerCall, null);
     }
 
-    private ScontrolSlurmControl(
-            Path scontrol, Duration timeout, CommandRunner runner, int maxNodesPerCall, Long endNanos) {
+    /**
+     * A control that runs nothing: the argument list of every call it would make (program first), with the same
+     * batching and arguments as a real run, goes to {@code calls}, and every call succeeds. For dry runs.
+     */
+    public static ScontrolSlurmControl recording(Path scontrol, Consumer<List<String>> calls) {
+        return new ScontrolSlurmControl(
+                scontrol,
+                Duration.ofSeconds(1),
+                (command, limit) -> {
+                    calls.accept(List.copyOf(command));
+                    return new CommandResult(command, 0, "", "", Duration.ZERO);
+                },
+                DEFAULT_MAX_NODES_PER_CALL,
+                null);
+    }
+
+    /** How a call is run: {@link CommandRunner#run}, or only recorded. */
+    @FunctionalInterface
+    private interface Exec {
+        CommandResult run(List<String> command, Duration timeout) throws IOException;
+    }
+
+    private ScontrolSlurmControl(Path scontrol, Duration timeout, Exec runner, int maxNodesPerCall, Long endNanos) {
         if (scontrol == null || timeout == null || runner == null) {
             throw new IllegalArgumentException("scontrol, timeout and runner are required");
         }

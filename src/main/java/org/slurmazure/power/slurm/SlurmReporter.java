@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.slurmazure.power.domain.FailureClass;
 import org.slurmazure.power.domain.NodeOutcome;
 import org.slurmazure.power.domain.PowerMode;
 import org.slurmazure.power.domain.TimeBudget;
@@ -139,35 +140,8 @@ public final class SlurmReporter implements AutoCloseable {
             instances = new ArrayList<>(pendingInstances);
             pendingInstances.clear();
         }
-        List<String> backInService = new ArrayList<>();
-        Map<String, String> down = new LinkedHashMap<>();
-        Map<String, String> drain = new LinkedHashMap<>();
-        for (NodeOutcome o : batch) {
-            if (o.ok()) {
-                if (mode == PowerMode.RESUME_FAIL) {
-                    backInService.add(o.node());
-                }
-            } else if (mode != PowerMode.RESUME && o.failure().permanent()) {
-                drain.put(o.node(), o.slurmReason());
-            } else {
-                down.put(o.node(), o.slurmReason());
-            }
-        }
-        if (!addresses.isEmpty()) {
-            Map<String, String> told = new LinkedHashMap<>();
-            addresses.forEach(a -> told.put(a.node(), "NodeAddr=" + a.addr()));
-            call("set NodeAddr of " + names(addresses), told, () -> slurm.setNodeAddresses(addresses));
-        }
-        if (!down.isEmpty()) {
-            call("mark down " + down.keySet(), down, () -> slurm.failNodes(down));
-        }
-        if (!drain.isEmpty()) {
-            call("drain " + drain.keySet(), drain, () -> slurm.drainNodes(drain));
-        }
-        if (!backInService.isEmpty()) {
-            Map<String, String> told = new LinkedHashMap<>();
-            backInService.forEach(n -> told.put(n, "state=resume"));
-            call("return to service " + backInService, told, () -> slurm.returnToService(backInService));
+        for (Call c : Updates.of(mode, batch, addresses).calls(slurm)) {
+            call(c.what(), c.updateByNode(), c.call());
         }
         if (!instances.isEmpty()) {
             recordInstances(instances);
@@ -189,6 +163,75 @@ public final class SlurmReporter implements AutoCloseable {
             LOG.warn("slurm: InstanceId/InstanceType of {} not recorded (accounting only): {}", failed, e.getMessage());
         }
     }
+
+    /**
+     * What Slurm is told about a batch of outcomes and addresses, as the class comment says: the one place that
+     * decides it, for the reporter and for a dry run ({@link #sendTo}).
+     *
+     * @param addresses     NodeAddr (and NodeHostname) of resumed nodes
+     * @param down          nodes to mark down, with their reason
+     * @param drain         nodes to drain (suspend, resume-fail: failures that will not pass), with their reason
+     * @param backInService nodes to return to service (resume-fail)
+     */
+    public record Updates(
+            List<NodeAddress> addresses,
+            Map<String, String> down,
+            Map<String, String> drain,
+            List<String> backInService) {
+
+        public static Updates of(PowerMode mode, List<NodeOutcome> outcomes, List<NodeAddress> addresses) {
+            List<String> backInService = new ArrayList<>();
+            Map<String, String> down = new LinkedHashMap<>();
+            Map<String, String> drain = new LinkedHashMap<>();
+            for (NodeOutcome o : outcomes) {
+                FailureClass failure = o.failure();
+                if (failure == null) {
+                    if (mode == PowerMode.RESUME_FAIL) {
+                        backInService.add(o.node());
+                    }
+                } else if (mode != PowerMode.RESUME && failure.permanent()) {
+                    drain.put(o.node(), o.slurmReason());
+                } else {
+                    down.put(o.node(), o.slurmReason());
+                }
+            }
+            return new Updates(List.copyOf(addresses), down, drain, backInService);
+        }
+
+        /** Makes the calls in the reporter's order; stops at the first that fails. */
+        public void sendTo(SlurmControl slurm) throws SlurmException {
+            for (Call c : calls(slurm)) {
+                c.call().run();
+            }
+        }
+
+        /** The calls, in order: addresses, mark down, drain, return to service; none for an empty list. */
+        List<Call> calls(SlurmControl slurm) {
+            List<Call> calls = new ArrayList<>();
+            if (!addresses.isEmpty()) {
+                Map<String, String> told = new LinkedHashMap<>();
+                addresses.forEach(a -> told.put(a.node(), "NodeAddr=" + a.addr()));
+                calls.add(
+                        new Call("set NodeAddr of " + names(addresses), told, () -> slurm.setNodeAddresses(addresses)));
+            }
+            if (!down.isEmpty()) {
+                calls.add(new Call("mark down " + down.keySet(), down, () -> slurm.failNodes(down)));
+            }
+            if (!drain.isEmpty()) {
+                calls.add(new Call("drain " + drain.keySet(), drain, () -> slurm.drainNodes(drain)));
+            }
+            if (!backInService.isEmpty()) {
+                Map<String, String> told = new LinkedHashMap<>();
+                backInService.forEach(n -> told.put(n, "state=resume"));
+                calls.add(new Call(
+                        "return to service " + backInService, told, () -> slurm.returnToService(backInService)));
+            }
+            return calls;
+        }
+    }
+
+    /** One call of the updates: what it is (for the log), what it tells each node, and the call itself. */
+    private record Call(String what, Map<String, String> updateByNode, SlurmCall call) {}
 
     /**
      * Stops the periodic flush without interrupting one in progress (its scontrol call is bounded by the end), then

@@ -33,19 +33,21 @@ class ArchitectureTest {
             Map.entry("hostlist", Set.of()),
             Map.entry("config", Set.of("hostlist", "text")),
             Map.entry("resolve", Set.of("config", "hostlist")),
+            Map.entry("metrics", Set.of("domain")),
+            Map.entry("metrics.textfile", Set.of("metrics")),
             Map.entry("cloud", Set.of("domain")),
             Map.entry("cloud.azure", Set.of("cloud", "domain", "text")),
             Map.entry("slurm", Set.of("domain", "hostlist", "text")),
             Map.entry("log", Set.of("text")),
-            Map.entry("engine", Set.of("cloud", "config", "domain", "resolve", "slurm", "text")),
+            Map.entry("engine", Set.of("cloud", "config", "domain", "metrics", "resolve", "slurm", "text")),
             Map.entry("startup", Set.of("cloud.azure")),
-            Map.entry("reconcile", Set.of("cloud", "config", "domain", "engine", "resolve", "slurm")),
+            Map.entry("reconcile", Set.of("cloud", "config", "domain", "engine", "metrics", "resolve", "slurm")),
             Map.entry("doctor", Set.of("cloud", "config", "domain", "hostlist", "slurm", "text")),
             Map.entry("cli", Set.of("cloud", "cloud.azure", "config", "doctor", "domain", "engine", "hostlist", "log",
-                    "reconcile", "resolve", "slurm", "startup", "text")));
+                    "metrics", "metrics.textfile", "reconcile", "resolve", "slurm", "startup", "text")));
 
     /** Pure packages: no I/O, no process, no network, no clock-dependent framework, no third-party library. */
-    static final Set<String> PURE = Set.of("text", "domain", "hostlist", "resolve", "doctor");
+    static final Set<String> PURE = Set.of("text", "domain", "hostlist", "resolve", "doctor", "metrics");
     static final Pattern IO = Pattern.compile("^import (java\\.io\\.|java\\.nio\\.file\\.|java\\.net\\.|"
             + "java\\.lang\\.ProcessBuilder|com\\.azure\\.|com\\.fasterxml\\.|picocli\\.|ch\\.qos\\.|org\\.slf4j\\.)",
             Pattern.MULTILINE);

@@ -56,6 +56,8 @@ class ConfigCheckCommandTest {
         assertTrue(lines.contains("  resumeDeadline        540s (keep ResumeTimeout in slurm.conf well above it,"
                 + " e.g. 600)"), out.toString());
         assertTrue(lines.contains("  requestTimeout        1500ms"), out.toString());
+        assertTrue(lines.contains("  file                  " + dir.resolve("textfile/slurm_azure_power.prom")
+                + " (rewritten by every run and reconcile pass)"), out.toString());
         assertTrue(lines.contains("stateDir                " + dir.resolve("state")), out.toString());
     }
 

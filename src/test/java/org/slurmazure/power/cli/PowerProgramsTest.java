@@ -462,6 +462,157 @@ class PowerProgramsTest {
         }
     }
 
+    /** The scontrol calls a dry run printed under "Slurm:", each split back into its arguments. */
+    private static List<List<String>> shownCalls(PowerTestBed bed, String out) {
+        String prefix = "  " + bed.scontrol.path() + " ";
+        return out.lines().filter(l -> l.startsWith(prefix)).map(PowerProgramsTest::words).toList();
+    }
+
+    /** Splits a line as a shell would: spaces between words, single quotes, a backslash escapes outside quotes. */
+    private static List<String> words(String line) {
+        List<String> words = new java.util.ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean quoted = false;
+        boolean any = false;
+        String text = line.strip();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\'') {
+                quoted = !quoted;
+                any = true;
+            } else if (c == '\\' && !quoted && i + 1 < text.length()) {
+                w.append(text.charAt(++i));
+                any = true;
+            } else if (c == ' ' && !quoted) {
+                if (any) {
+                    words.add(w.toString());
+                }
+                w.setLength(0);
+                any = false;
+            } else {
+                w.append(c);
+                any = true;
+            }
+        }
+        if (any) {
+            words.add(w.toString());
+        }
+        return words;
+    }
+
+    /**
+     * What each node is told, from scontrol calls (program name first or not): its address, or its state change with
+     * the reason. Batching aside, a dry run and a run must tell every node the same.
+     */
+    private static java.util.Map<String, String> perNode(List<List<String>> calls) {
+        java.util.Map<String, String> told = new java.util.TreeMap<>();
+        for (List<String> call : calls) {
+            List<String> args = call.get(0).startsWith("/") ? call.subList(1, call.size()) : call;
+            assertEquals("update", args.get(0), call.toString());
+            String[] nodes = args.get(1).substring("nodename=".length()).split(",", -1);
+            for (int i = 0; i < nodes.length; i++) {
+                String update;
+                if (args.get(2).startsWith("nodeaddr=")) {
+                    update = "nodeaddr=" + args.get(2).substring(9).split(",", -1)[i] + " nodehostname="
+                            + args.get(3).substring(13).split(",", -1)[i];
+                } else {
+                    update = String.join(" ", args.subList(2, args.size()));
+                }
+                told.merge(nodes[i], update, (a, b) -> a + " | " + b);
+            }
+        }
+        return told;
+    }
+
+    @Test
+    void aResumeDryRunShowsTheScontrolCallsOfARunAndSendsNone() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING))
+                .vm(PowerTestBed.vm("azc002"))
+                .vm(VmSpec.of("azc003").resourceGroup("hpc1-burst").tag("slurm-cluster", "other")))) {
+            String scontrol = bed.scontrol.path().toString();
+
+            PowerTestBed.Run dry = bed.run("resume", "azc[001-004],gpu7", "--dry-run");
+
+            assertEquals(1, dry.exit(), dry.out());
+            assertEquals(List.of(), bed.scontrolCalls(), "a dry run sends no update");
+            assertEquals(List.of(), bed.scontrol.reads(), "nor reads anything from Slurm");
+            assertEquals(0, bed.emulator.count("POST", "/virtualMachines/"));
+            List<List<String>> shown = shownCalls(bed, dry.out());
+            String ip1 = bed.emulator.vm("azc001").privateIp();
+            String ip2 = bed.emulator.vm("azc002").privateIp();
+            assertEquals(List.of(scontrol, "update", "nodename=azc001,azc002", "nodeaddr=" + ip1 + "," + ip2,
+                    "nodehostname=azc001,azc002"), shown.get(0), dry.out());
+            assertEquals(List.of(scontrol, "update", "nodename=azc003", "state=down",
+                    "reason=azure: not-tagged: VM lacks tag slurm-cluster=hpc1: refused, not touched"), shown.get(1));
+            assertEquals(List.of(scontrol, "update", "nodename=azc004", "state=down"), shown.get(2).subList(0, 4));
+            assertTrue(shown.get(2).get(4).startsWith("reason=azure: not-found: "), shown.get(2).toString());
+            assertEquals(List.of(scontrol, "update", "nodename=gpu7", "state=down",
+                    "reason=azure: no-group: node is in no node group of " + bed.config), shown.get(3));
+            assertEquals(4, shown.size(), dry.out());
+            assertTrue(dry.out().contains("dry run: nothing was written to Azure or Slurm"), dry.out());
+
+            PowerTestBed.Run run = bed.run("resume", "azc[001-004],gpu7");
+
+            assertEquals(1, run.exit(), run.out());
+            assertEquals(perNode(bed.scontrolCalls()), perNode(shown), "the run tells each node what the dry run said");
+        }
+    }
+
+    @Test
+    void resumeFailAndSuspendDryRunsShowReturnToServiceAndDrainsAsTheirRunsSendThem() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING))
+                .vm(PowerTestBed.vm("azc002"))
+                .vm(VmSpec.of("azc003").resourceGroup("hpc1-burst").tag("slurm-cluster", "other")))) {
+            String scontrol = bed.scontrol.path().toString();
+
+            PowerTestBed.Run dry = bed.run("resume-fail", "azc[001-003],gpu7", "--dry-run");
+
+            assertEquals(List.of(), bed.scontrolCalls(), "a dry run sends no update");
+            List<List<String>> shown = shownCalls(bed, dry.out());
+            assertEquals(List.of(
+                    List.of(scontrol, "update", "nodename=azc003", "state=drain",
+                            "reason=azure: not-tagged: VM lacks tag slurm-cluster=hpc1: refused, not touched"),
+                    List.of(scontrol, "update", "nodename=gpu7", "state=drain",
+                            "reason=azure: no-group: node is in no node group of " + bed.config),
+                    List.of(scontrol, "update", "nodename=azc001,azc002", "state=resume")), shown, dry.out());
+            bed.run("resume-fail", "azc[001-003],gpu7");
+            assertEquals(perNode(bed.scontrolCalls()), perNode(shown), "the run tells each node what the dry run said");
+
+            PowerTestBed.Run suspendDry = bed.run("suspend", "azc[001-003],gpu7", "--dry-run");
+            List<List<String>> suspendShown = shownCalls(bed, suspendDry.out());
+            assertEquals(shown.subList(0, 2), suspendShown, "drains only: a deallocated node is not Slurm's news");
+            int before = bed.scontrolCalls().size();
+            bed.run("suspend", "azc[001-003],gpu7");
+            assertEquals(perNode(suspendShown), perNode(bed.scontrolCalls().subList(before, bed.scontrolCalls()
+                    .size())));
+        }
+    }
+
+    @Test
+    void anOfflineDryRunShowsTheCallsWithoutTheAddressesAndReadsNothing() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2))) {
+            String scontrol = bed.scontrol.path().toString();
+
+            PowerTestBed.Run resume = bed.run("resume", "azc[001-002],gpu7", "--dry-run", "--offline");
+            PowerTestBed.Run resumeFail = bed.run("resume-fail", "azc[001-002],gpu7", "--dry-run", "--offline");
+
+            assertTrue(resume.out().contains("(offline: no VM was read; <IP> is each VM's private IP)"), resume.out());
+            assertTrue(resume.out().contains("  " + scontrol + " update nodename=azc001,azc002 'nodeaddr=<IP>,<IP>' "
+                    + "nodehostname=azc001,azc002\n"), resume.out());
+            assertEquals(List.of(scontrol, "update", "nodename=gpu7", "state=down",
+                    "reason=azure: no-group: node is in no node group of " + bed.config),
+                    shownCalls(bed, resume.out()).get(1));
+            assertEquals(List.of(List.of(scontrol, "update", "nodename=gpu7", "state=drain",
+                    "reason=azure: no-group: node is in no node group of " + bed.config),
+                    List.of(scontrol, "update", "nodename=azc001,azc002", "state=resume")),
+                    shownCalls(bed, resumeFail.out()));
+            assertEquals(0, bed.emulator.requests().size(), "offline: Azure not even asked for a token");
+            assertEquals(List.of(), bed.scontrolCalls());
+        }
+    }
+
     @Test
     void invalidHostlistExits2WithOneLine() throws Exception {
         try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0))) {

@@ -26,9 +26,9 @@ class TrainStartArchiveCommandTest {
                 .execute("train-start-archive");
 
         assertEquals(ExitCode.OK, exit, err.toString());
-        // resume: token, VM, start, NIC, operation; dry run: token, VM; suspend: token, VM, deallocate,
+        // resume: token, VM, start, NIC, operation; dry run: token, VM, NIC; suspend: token, VM, deallocate,
         // operation; resume-fail: token, VM (already deallocated). Each program builds its own client.
-        assertEquals("training run: resume, dry run, suspend and resume-fail of one node: ok, 13 requests to a local"
+        assertEquals("training run: resume, dry run, suspend and resume-fail of one node: ok, 14 requests to a local"
                 + " endpoint\n", out.toString());
         assertEquals("", err.toString());
         assertEquals(before, trainingDirectories(), "the temporary directory is removed");

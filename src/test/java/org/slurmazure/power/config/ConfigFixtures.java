@@ -48,7 +48,7 @@ public final class ConfigFixtures {
 
     /**
      * A full configuration whose every path is inside {@code dir} and exists with safe permissions (so it loads
-     * without warnings): certificate, CA file, scontrol, log directory, state directory.
+     * without warnings): certificate, CA file, scontrol, log directory, metrics directory, state directory.
      */
     public static Path full(Path dir) throws IOException {
         file(dir, "azure-power.pem", "-----BEGIN PRIVATE KEY-----\nnot a real key\n", "rw-------");
@@ -56,6 +56,7 @@ public final class ConfigFixtures {
         file(dir, "scontrol", "#!/bin/sh\n", "rwxr-xr-x");
         Files.createDirectories(dir.resolve("log"));
         Files.createDirectories(dir.resolve("state"));
+        Files.createDirectories(dir.resolve("textfile"));
         String yaml = """
                 azure:
                   cloud: AzureCloud
@@ -82,6 +83,7 @@ public final class ConfigFixtures {
                   setNodeAddr: false
                 limits: { concurrency: 32, resumeDeadline: 9m, suspendDeadline: 100s, requestTimeout: 1500ms }
                 log: { file: DIR/log/power_save.log, level: DEBUG }
+                metrics: { file: DIR/textfile/slurm_azure_power.prom }
                 stateDir: DIR/state
                 """.replace("DIR", dir.toString());
         return write(dir, yaml);

@@ -68,6 +68,8 @@ class ConfigLoaderTest {
         assertEquals(new Limits(32, Duration.ofMinutes(9), Duration.ofSeconds(100), Duration.ofMillis(1500)),
                 config.limits());
         assertEquals(new LogSettings(dir.resolve("log/power_save.log"), LogSettings.Level.DEBUG), config.log());
+        assertEquals(new MetricsSettings(Optional.of(dir.resolve("textfile/slurm_azure_power.prom"))),
+                config.metrics());
         assertEquals(dir.resolve("state"), config.stateDir());
         assertEquals(108, config.nodeCount());
     }
@@ -90,6 +92,7 @@ class ConfigLoaderTest {
         assertEquals(new Limits(64, Duration.ofSeconds(540), Duration.ofSeconds(100), Duration.ofSeconds(30)),
                 config.limits());
         assertEquals(new LogSettings(Path.of("/var/log/slurm/power_save.log"), LogSettings.Level.INFO), config.log());
+        assertEquals(MetricsSettings.OFF, config.metrics());
         assertEquals(Path.of("/var/lib/slurm-azure-power"), config.stateDir());
     }
 
@@ -343,5 +346,73 @@ class ConfigLoaderTest {
                 "directory " + logDir + " is not writable by the user running this check; the power programs log "
                         + "to syslog (tag slurm-azure-power) instead when SlurmUser cannot create power_save.log")),
                 report.warnings().toString());
+    }
+
+    @Test
+    void givenAMetricsFileInAMissingDirectory_whenChecked_thenAWarningSaysToCreateIt() throws Exception {
+        Path file = ConfigFixtures.write(dir, ConfigFixtures.MINIMAL + "metrics: { file: " + dir
+                + "/absent/slurm_azure_power.prom }\n");
+
+        ConfigReport report = ConfigLoader.check(file);
+
+        assertTrue(report.valid(), report.errors().toString());
+        assertEquals(List.of(file() + ":9:18: warning: metrics.file: directory " + dir.resolve("absent") + " does not "
+                + "exist; create it (node_exporter's --collector.textfile.directory), writable by SlurmUser, or no "
+                + "metrics are written"), metricsWarnings(report).stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void givenAMetricsDirectoryThisUserCannotWrite_whenChecked_thenAWarningSaysSlurmUserMustWriteThere()
+            throws Exception {
+        Path textfile = java.nio.file.Files.createDirectories(dir.resolve("textfile"));
+        Path file = ConfigFixtures.write(dir, ConfigFixtures.MINIMAL + "metrics:\n  file: " + textfile
+                + "/slurm_azure_power.prom\n");
+        FileChecks readOnly = path -> {
+            FileInfo real = FileChecks.system().inspect(path);
+            return path.equals(textfile) ? new FileInfo(path, real.kind(), real.permissions(), real.owner(),
+                    real.size(), true, false, true, Optional.empty()) : real;
+        };
+
+        ConfigReport report = ConfigLoader.check(file, readOnly);
+
+        assertTrue(report.valid(), report.errors().toString());
+        List<ConfigProblem> warnings = metricsWarnings(report);
+        assertEquals(1, warnings.size(), report.warnings().toString());
+        assertTrue(warnings.get(0).message().startsWith("directory " + textfile + " is not writable by the user "
+                + "running this check"), warnings.get(0).message());
+    }
+
+    @Test
+    void givenAMetricsFileNotEndingInProm_whenChecked_thenAWarningSaysTheCollectorIgnoresIt() throws Exception {
+        Path file = ConfigFixtures.write(dir, ConfigFixtures.MINIMAL + "metrics: { file: " + dir + "/power.txt }\n");
+
+        ConfigReport report = ConfigLoader.check(file);
+
+        assertTrue(report.valid(), report.errors().toString());
+        assertEquals(List.of("power.txt does not end in .prom: node_exporter's textfile collector reads only *.prom "
+                + "files"), metricsWarnings(report).stream().map(ConfigProblem::message).toList());
+    }
+
+    @Test
+    void givenAMetricsFileThatIsADirectoryOrRelative_whenChecked_thenItIsAnError() throws Exception {
+        Path asDir = java.nio.file.Files.createDirectories(dir.resolve("x.prom"));
+        Path file = ConfigFixtures.write(dir, ConfigFixtures.MINIMAL + "metrics: { file: " + asDir + " }\n");
+        Path relative = ConfigFixtures.write(dir, "relative.yaml", ConfigFixtures.MINIMAL
+                + "metrics: { file: metrics.prom }\n");
+
+        List<String> errors = ConfigLoader.check(file).errors().stream().map(ConfigProblem::toString).toList();
+        List<String> relativeErrors =
+                ConfigLoader.check(relative).errors().stream().map(ConfigProblem::toString).toList();
+
+        assertEquals(List.of(file() + ":9:18: metrics.file: found a directory at " + asDir + ", expected the path of a"
+                + " .prom file"), errors);
+        assertEquals(1, relativeErrors.size(), relativeErrors.toString());
+        assertTrue(relativeErrors.get(0).contains("metrics.file: found \"metrics.prom\", expected an absolute path"),
+                relativeErrors.get(0));
+    }
+
+    /** The warnings about metrics.file (the minimal configuration's default stateDir is missing here too). */
+    private static List<ConfigProblem> metricsWarnings(ConfigReport report) {
+        return report.warnings().stream().filter(w -> w.key().equals("metrics.file")).toList();
     }
 }

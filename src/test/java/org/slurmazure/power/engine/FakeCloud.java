@@ -199,7 +199,7 @@ final class FakeCloud implements CloudVms {
 
     @Override
     public RequestCounts requestCounts() {
-        return new RequestCounts(calls.size(), 0);
+        return new RequestCounts(calls.size(), 0, java.time.Duration.ZERO);
     }
 
     private static final class Op implements Operation {

@@ -62,6 +62,20 @@ class PowerEngineTest {
     }
 
     @Test
+    void aStartedVmsOutcomeHasItsStartToRunningTimeAndAVmAlreadyRunningNone() throws Exception {
+        cloud.add("azc001").ip = "10.1.0.1";
+        cloud.add("azc002").state = PowerState.RUNNING;
+
+        List<NodeOutcome> out = run(PowerMode.RESUME, Duration.ofSeconds(10), null, "azc001", "azc002");
+
+        Duration started = out.get(0).operationTime();
+        assertNotNull(started);
+        assertTrue(!started.isNegative() && started.compareTo(out.get(0).duration()) <= 0,
+                started + " within " + out.get(0).duration());
+        assertNull(out.get(1).operationTime());
+    }
+
+    @Test
     void resumeOfARunningVmWritesNothing() throws Exception {
         cloud.add("azc001").state = PowerState.RUNNING;
 

@@ -48,7 +48,9 @@ class SystemdUnitsTest {
         for (String line : List.of("Type=oneshot", "User=slurm", "ExecStart=/usr/bin/slurm-azure-power reconcile",
                 "Environment=SLURM_CONF=/etc/slurm/slurm.conf", "ConditionPathExists=/etc/slurm/azure-power.yaml",
                 "NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes", "ProtectHome=yes",
-                "ReadWritePaths=/var/lib/slurm-azure-power /var/log/slurm", "CapabilityBoundingSet=")) {
+                "ReadWritePaths=/var/lib/slurm-azure-power /var/log/slurm",
+                "ReadWritePaths=-/var/lib/node_exporter/textfile_collector -/var/lib/prometheus/node-exporter",
+                "CapabilityBoundingSet=")) {
             assertTrue(service.lines().anyMatch(line::equals), "missing from the service: " + line);
         }
         for (String line : List.of("OnCalendar=minutely", "Persistent=yes", "WantedBy=timers.target")) {

@@ -56,6 +56,37 @@ class SlurmReporterTest {
     }
 
     @Test
+    void theUpdatesOfEachModeAreWhatTheReporterSendsAndARecordingControlRunsNothing() throws Exception {
+        List<NodeOutcome> outcomes = List.of(ok("azc001"), failed("azc002", FailureClass.CAPACITY),
+                failed("azc003", FailureClass.NOT_FOUND), ok("azc004"));
+        List<NodeAddress> addresses = List.of(new NodeAddress("azc001", "10.1.0.4", "azc001"));
+        java.util.List<List<String>> recorded = new java.util.ArrayList<>();
+        Path absent = dir.resolve("no-such-scontrol");
+
+        SlurmReporter.Updates.of(PowerMode.RESUME, outcomes, addresses)
+                .sendTo(ScontrolSlurmControl.recording(absent, recorded::add));
+        SlurmReporter.Updates.of(PowerMode.RESUME_FAIL, outcomes, List.of())
+                .sendTo(ScontrolSlurmControl.recording(absent, recorded::add));
+        SlurmReporter.Updates.of(PowerMode.SUSPEND, outcomes, List.of())
+                .sendTo(ScontrolSlurmControl.recording(absent, recorded::add));
+
+        String p = absent.toString();
+        assertEquals(List.of(
+                // resume: addresses, then every failure down (the nodes are powering up for jobs)
+                List.of(p, "update", "nodename=azc001", "nodeaddr=10.1.0.4", "nodehostname=azc001"),
+                List.of(p, "update", "nodename=azc002", "state=down", "reason=azure: capacity: why"),
+                List.of(p, "update", "nodename=azc003", "state=down", "reason=azure: not-found: why"),
+                // resume-fail: a failure that passes down, one that will not drained, the rest back in service
+                List.of(p, "update", "nodename=azc002", "state=down", "reason=azure: capacity: why"),
+                List.of(p, "update", "nodename=azc003", "state=drain", "reason=azure: not-found: why"),
+                List.of(p, "update", "nodename=azc001,azc004", "state=resume"),
+                // suspend: nothing about the nodes powered down
+                List.of(p, "update", "nodename=azc002", "state=down", "reason=azure: capacity: why"),
+                List.of(p, "update", "nodename=azc003", "state=drain", "reason=azure: not-found: why")), recorded);
+        assertEquals(List.of(), scontrol.calls(), "nothing was run");
+    }
+
+    @Test
     void aSlowFlushInProgressIsWaitedForAndNothingQueuedIsLost() throws Exception {
         scontrol.delay(1.5);
         SlurmReporter reporter = new SlurmReporter(slurm, PowerMode.RESUME, 100,

@@ -106,10 +106,13 @@ public final class AzureCloudVms implements CloudVms {
         return bulk.privateIps(vms);
     }
 
-    /** Requests sent to ARM (each retry counts) and the 429 answers among them. */
+    /**
+     * Requests sent to ARM (each retry counts), the 429 answers among them, and how long their Retry-After paused
+     * the reads and the writes ({@link ThrottleGate}).
+     */
     @Override
     public RequestCounts requestCounts() {
-        return new RequestCounts(gate.sent(), gate.throttled());
+        return new RequestCounts(gate.sent(), gate.throttled(), gate.retryAfterWait());
     }
 
     static VmState state(VmRef vm, VirtualMachineInner inner, List<InstanceViewStatus> statuses) {

@@ -127,6 +127,15 @@ final class ThrottleGate implements HttpPipelinePolicy {
         return throttled.sum();
     }
 
+    /**
+     * How long Retry-After has held requests back so far: the time each class (reads, writes) spent paused, summed
+     * over the two classes; a pause still running counts up to now. Overlapping 429s of one class count once.
+     */
+    Duration retryAfterWait() {
+        long now = System.nanoTime();
+        return Duration.ofNanos(reads.pausedNanos(now) + writes.pausedNanos(now));
+    }
+
     private HttpResponse observe(RequestClass cls, HttpResponse response) {
         if (response.getStatusCode() == 429) {
             throttled.increment();
@@ -158,6 +167,7 @@ final class ThrottleGate implements HttpPipelinePolicy {
         private long refilledAt = System.nanoTime();
         private long pausedUntil = System.nanoTime();
         private int inFlight;
+        private long pausedTotal; // the length of every pause so far, each counted once, to its planned end
 
         /**
          * @param capacity        the bucket's size (Azure's: 250 reads, 200 writes)
@@ -239,8 +249,16 @@ final class ThrottleGate implements HttpPipelinePolicy {
             tokens = 0;
             long until = now + retryAfter.toNanos();
             if (until - pausedUntil > 0) {
+                // Only the part beyond the pause already under way is new.
+                pausedTotal += until - (pausedUntil - now > 0 ? pausedUntil : now);
                 pausedUntil = until;
             }
+        }
+
+        /** The time this class has been paused by Retry-After, up to {@code now} (a running pause is cut there). */
+        synchronized long pausedNanos(long now) {
+            long ahead = pausedUntil - now;
+            return pausedTotal - Math.max(0, ahead);
         }
 
         synchronized double tokens() {

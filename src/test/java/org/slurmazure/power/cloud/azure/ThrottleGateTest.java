@@ -46,6 +46,51 @@ class ThrottleGateTest {
     }
 
     @Test
+    void overlapping429sOfOneClassCountTheirPauseOnce() {
+        ThrottleGate.RequestClass writes = ThrottleGate.RequestClass.writes();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 64; i++) {
+            writes.throttled(Duration.ofSeconds(2));
+        }
+        long after = System.nanoTime();
+
+        long paused = writes.pausedNanos(t0 + Duration.ofSeconds(10).toNanos());
+
+        assertTrue(paused >= Duration.ofSeconds(2).toNanos(), paused + " ns");
+        assertTrue(paused <= Duration.ofSeconds(2).toNanos() + (after - t0), paused + " ns");
+    }
+
+    @Test
+    void aPauseStillRunningCountsOnlyUpToNow() {
+        ThrottleGate.RequestClass reads = ThrottleGate.RequestClass.reads();
+        long t0 = System.nanoTime();
+        reads.throttled(Duration.ofSeconds(30));
+
+        long paused = reads.pausedNanos(t0 + Duration.ofSeconds(1).toNanos());
+
+        assertTrue(paused <= Duration.ofSeconds(1).toNanos() && paused > Duration.ofMillis(900).toNanos(),
+                paused + " ns");
+    }
+
+    @Test
+    void theRetryAfterWaitOfAGateAddsItsTwoClasses() throws Exception {
+        ScriptedHttpClient http = new ScriptedHttpClient()
+                .then(r -> ScriptedHttpClient.answer(r, 429, "{}", "Retry-After", "1"))
+                .then(r -> ScriptedHttpClient.answer(r, 429, "{}", "Retry-After", "1"));
+        ThrottleGate gate = new ThrottleGate(4);
+        HttpPipeline pipeline = new HttpPipelineBuilder().httpClient(http).policies(gate).build();
+
+        pipeline.sendSync(new HttpRequest(HttpMethod.POST, "https://arm.test/start"), Context.NONE).close();
+        pipeline.sendSync(new HttpRequest(HttpMethod.GET, "https://arm.test/vm"), Context.NONE).close();
+        Thread.sleep(1100);
+
+        Duration wait = gate.retryAfterWait();
+        assertTrue(wait.compareTo(Duration.ofMillis(1990)) >= 0 && wait.compareTo(Duration.ofMillis(2010)) <= 0,
+                wait.toString());
+        assertEquals(2, gate.throttled());
+    }
+
+    @Test
     void aBurstBeyondTheBucketGoesOutAtTheRefillRate() throws Exception {
         ThrottleGate.RequestClass cls = new ThrottleGate.RequestClass(5, 20); // 5, then 20 a second
 

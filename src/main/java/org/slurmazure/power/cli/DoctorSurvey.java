@@ -417,7 +417,7 @@ final class DoctorSurvey {
     }
 
     private static boolean up(SlurmView.Node n) {
-        return new SlurmNode(n.name(), n.state(), "", "", null).up();
+        return new SlurmNode(n.name(), n.state(), "", "", null, "").up();
     }
 
     /** The quotas and sizes of each subscription's regions holding VMs of the groups. */

@@ -30,8 +30,10 @@ import org.slurmazure.power.metrics.FleetFigures;
 import org.slurmazure.power.metrics.MetricsSink;
 import org.slurmazure.power.metrics.MetricsState;
 import org.slurmazure.power.metrics.RunFigures;
+import org.slurmazure.power.slurm.NodeInstance;
 import org.slurmazure.power.slurm.SlurmControl;
 import org.slurmazure.power.slurm.SlurmException;
+import org.slurmazure.power.slurm.SlurmNode;
 
 /**
  * One reconcile pass: looks at both sides ({@link FleetView}), judges every node ({@link Judge}) and, for the
@@ -205,10 +207,55 @@ public final class Reconciler {
         } else {
             failed = act(due, results);
         }
+        restoreInstances(rows, dryRun);
         Pass pass = new Pass(
                 rows, fleet.strays(), results, failed, Duration.ofNanos(System.nanoTime() - budget.startNanos()));
         summary(pass, dryRun);
         return pass;
+    }
+
+    /**
+     * From 23.11 a node's registration replaces its InstanceId and InstanceType with what its slurmd was started with
+     * ({@code slurmd --instance-id/--instance-type}; nothing unless the VM's boot passes them), so the values the
+     * resume program sets are lost when the node registers after them. A pass sets them again on nodes that are up
+     * with their VM running and whose InstanceId is not their VM's; a failure is a warning (accounting only).
+     */
+    private void restoreInstances(List<Row> rows, boolean dryRun) {
+        List<NodeInstance> missing = new ArrayList<>();
+        for (Row r : rows) {
+            SlurmNode n = r.observation().slurm();
+            VmState vm = r.observation().azure();
+            if (r.verdict() == Verdict.OK
+                    && n != null
+                    && vm != null
+                    && vm.powerState() == PowerState.RUNNING
+                    && !n.poweringUp()
+                    && !n.poweringDown()
+                    && !n.poweredDown()
+                    && !n.has("NOT_RESPONDING")
+                    && !vm.vmSize().isEmpty()
+                    && !n.instanceId().equalsIgnoreCase(vm.ref().resourceId())) {
+                missing.add(new NodeInstance(r.node(), vm.ref().resourceId(), vm.vmSize()));
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        List<String> names = missing.stream().map(NodeInstance::node).toList();
+        try {
+            NodeInstance.Support support = NodeInstance.Support.of(slurm.limits());
+            if (support == NodeInstance.Support.NONE) {
+                return;
+            }
+            if (dryRun) {
+                LOG.info("reconcile: would set InstanceId/InstanceType of {}", names);
+                return;
+            }
+            slurm.setInstances(missing, support);
+            LOG.info("reconcile: set InstanceId/InstanceType of {} (their registration had cleared them)", names);
+        } catch (SlurmException e) {
+            LOG.warn("reconcile: could not set InstanceId/InstanceType of {}: {}", names, e.getMessage());
+        }
     }
 
     /** Takes each node's lock (or leaves it for the next pass), then acts; returns how many actions failed. */

@@ -19,13 +19,15 @@ import org.jspecify.annotations.Nullable;
  * @param addr       NodeAddr
  * @param reason     Reason without Slurm's {@code [user@time]} suffix, "" when there is none
  * @param reasonTime when the reason was set (the suffix's time, local time of slurmctld), or null
+ * @param instanceId InstanceId (23.11+), "" when unset or not printed
  */
 public record SlurmNode(
         String name,
         String state,
         String addr,
         String reason,
-        @Nullable Instant reasonTime) {
+        @Nullable Instant reasonTime,
+        String instanceId) {
     private static final Pattern FIELD = Pattern.compile("(?:^| )([A-Za-z]+)=(\\S*)");
     private static final Pattern REASON =
             Pattern.compile(" Reason=(.*?)(?: \\[[^\\]@]+@([^\\]]+)\\])?(?= [A-Za-z]+=|$)");
@@ -52,7 +54,14 @@ public record SlurmNode(
         if (reason.equals("(null)") || reason.equals("none")) {
             reason = "";
         }
-        return new SlurmNode(field(l, "NodeName"), field(l, "State"), field(l, "NodeAddr"), reason, reasonTime);
+        String instanceId = field(l, "InstanceId");
+        return new SlurmNode(
+                field(l, "NodeName"),
+                field(l, "State"),
+                field(l, "NodeAddr"),
+                reason,
+                reasonTime,
+                instanceId.equals("(null)") ? "" : instanceId);
     }
 
     private static String field(String line, String key) {

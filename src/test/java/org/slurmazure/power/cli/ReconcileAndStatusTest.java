@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.slurmazure.power.emulator.PowerState;
 import org.slurmazure.power.emulator.VmSpec;
@@ -147,6 +149,37 @@ class ReconcileAndStatusTest {
             assertEquals(recorded, java.nio.file.Files.readString(dir.resolve("state/reconcile-seen.tsv")));
             assertTrue(run.err().contains("verdict=orphan why=\"powered down in Slurm, VM running\": would deallocate"
                     + " the VM"), run.err());
+        }
+    }
+
+    /**
+     * From 23.11 slurmd's registration replaces InstanceId/InstanceType with what it was started with (nothing, in the
+     * e2e lab): a pass sets them again on up nodes whose VM runs; 22.05 has no such fields and gets no call.
+     */
+    @ParameterizedTest
+    @CsvSource({"22.05.8, false", "24.11.5, true", "26.05.5, true"})
+    void aPassSetsTheInstanceFieldsThatARegistrationCleared(String version, boolean expected) throws Exception {
+        try (PowerTestBed bed = bed("3m")) {
+            bed.scontrol.showConfig("SLURM_VERSION = " + version + "\nResumeTimeout = 600 sec\n");
+            bed.scontrol.showNodes(
+                    node("azc003", "IDLE+CLOUD"), // up, VM running, no InstanceId: cleared by its registration
+                    node("azc001", "IDLE+CLOUD+POWERED_DOWN"), // VM running behind it: an orphan, not an instance
+                    node("azc004", "IDLE+CLOUD") + " InstanceId=" + bed.emulator.vm("azc004").resourceId()
+                            + " InstanceType=Standard_D4s_v5"); // already right
+
+            PowerTestBed.Run run = bed.run("reconcile", "azc[001-004]");
+
+            assertEquals(ExitCode.OK, run.exit(), run.err() + bed.log());
+            List<List<String>> updates = bed.scontrolCalls().stream()
+                    .filter(c -> c.stream().anyMatch(a -> a.startsWith("instanceid="))).toList();
+            if (expected) {
+                assertEquals(List.of(List.of("update", "nodename=azc003",
+                        "instanceid=" + bed.emulator.vm("azc003").resourceId(),
+                        "instancetype=" + bed.emulator.vm("azc003").vmSize())), updates);
+                assertTrue(bed.log().contains("reconcile: set InstanceId/InstanceType of [azc003]"), bed.log());
+            } else {
+                assertEquals(List.of(), updates);
+            }
         }
     }
 }

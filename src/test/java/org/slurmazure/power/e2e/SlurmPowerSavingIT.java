@@ -352,7 +352,19 @@ class SlurmPowerSavingIT {
             assertEquals(1, lab.emulator().vm(n).startCount(), n + " starts");
         }
 
-        // and (23.11+) each node's InstanceId is its VM's resource id and InstanceType its size, for accounting
+        // and (23.11+) each node's InstanceId is its VM's resource id and InstanceType its size, for accounting: set
+        // by the resume program, but a node's registration replaces them with what its slurmd was started with
+        // (nothing here), so when the node registered after the update, the next reconcile pass sets them again
+        if (install.atLeast("23.11")) {
+            List<String> cleared = List.of("azc001", "azc002").stream()
+                    .filter(n -> !slurm.node(n).raw().contains("InstanceId=/"))
+                    .toList();
+            timeline.log("burst: InstanceId cleared by the registration on " + cleared);
+            if (!cleared.isEmpty()) {
+                Cmd.Result pass = lab.tool("reconcile", "azc[001-002]");
+                assertEquals(0, pass.exitCode(), pass::toString);
+            }
+        }
         for (String n : List.of("azc001", "azc002")) {
             String raw = slurm.node(n).raw() + " ";
             if (install.atLeast("23.11")) {

@@ -225,7 +225,8 @@ public final class Reconciler {
         for (Row r : rows) {
             SlurmNode n = r.observation().slurm();
             VmState vm = r.observation().azure();
-            if (r.verdict() == Verdict.OK
+            // addr-mismatch: up all the same (a NodeAddr its registration replaced, behind NAT or in the e2e lab)
+            if ((r.verdict() == Verdict.OK || r.verdict() == Verdict.ADDR_MISMATCH)
                     && n != null
                     && vm != null
                     && vm.powerState() == PowerState.RUNNING

@@ -43,6 +43,7 @@ public final class AzureCloudFactory {
      */
     public static AzureCloudVms create(AzureConnection settings, String userAgentVersion)
             throws IOException, GeneralSecurityException {
+        DroppedErrors.toDebug();
         HttpClient http = httpClient(settings);
         PrefetchedCredential credential = new PrefetchedCredential(Credentials.build(settings, http));
         try {

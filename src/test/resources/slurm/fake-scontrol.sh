@@ -7,8 +7,17 @@
 #                   any argument makes the call print that line on stderr and exit with that code
 #   hang            optional; when present the call never ends by itself (a child "sleep" whose pid goes to hang.pid)
 #   stdout          optional; printed on stdout
+#   delay           optional; the number of seconds each update call takes (e.g. 1.5)
+# Read-only calls ("show config", "show partition ...") are recorded in scontrol.reads instead, and print the file
+# "show-<what>" (e.g. show-config) when it exists.
 dir="$(cd "$(dirname "$0")" && pwd)"
+if [ "$1" = show ]; then
+  { printf '%s\0' "$#"; for a in "$@"; do printf '%s\0' "$a"; done; } >> "$dir/scontrol.reads"
+  if [ -e "$dir/show-$2" ]; then cat "$dir/show-$2"; fi
+  exit 0
+fi
 { printf '%s\0' "$#"; for a in "$@"; do printf '%s\0' "$a"; done; } >> "$dir/scontrol.calls"
+if [ -e "$dir/delay" ]; then sleep "$(cat "$dir/delay")"; fi
 if [ -e "$dir/hang" ]; then
   sleep 300 &
   echo $! > "$dir/hang.pid"

@@ -4,7 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code config}: commands about the configuration file. */
-@Command(name = "config",
+@Command(
+        name = "config",
         mixinStandardHelpOptions = true,
         description = "Commands about the configuration file.",
         subcommands = {ConfigCheckCommand.class})

@@ -3,11 +3,11 @@ package org.slurmazure.power.cli;
 import java.nio.file.Path;
 import java.util.Map;
 
+import picocli.CommandLine.Option;
+
 import org.slurmazure.power.config.Config;
 import org.slurmazure.power.config.ConfigException;
 import org.slurmazure.power.config.ConfigLoader;
-
-import picocli.CommandLine.Option;
 
 /**
  * {@code --config FILE}. The default is {@code azure-power.yaml} in the directory of {@code $SLURM_CONF}
@@ -17,8 +17,11 @@ public final class ConfigOption {
     static final String FILE_NAME = "azure-power.yaml";
     static final Path FALLBACK = Path.of("/etc/slurm", FILE_NAME);
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Configuration file (default: azure-power.yaml beside $SLURM_CONF, else /etc/slurm/azure-power.yaml).")
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description =
+                    "Configuration file (default: azure-power.yaml beside $SLURM_CONF, else /etc/slurm/azure-power.yaml).")
     Path config;
 
     public Path path() {

@@ -13,6 +13,5 @@ public final class ExitCode {
     /** A bug or an unexpected failure inside the program. */
     public static final int INTERNAL_ERROR = 4;
 
-    private ExitCode() {
-    }
+    private ExitCode() {}
 }

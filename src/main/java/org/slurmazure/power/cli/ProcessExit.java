@@ -8,8 +8,7 @@ package org.slurmazure.power.cli;
  * process's last moments: it would break a client still in use.
  */
 final class ProcessExit {
-    private ProcessExit() {
-    }
+    private ProcessExit() {}
 
     static void exit(int code) {
         Thread[] threads = new Thread[Thread.activeCount() + 16];

@@ -5,6 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
 import org.slurmazure.power.config.Config;
 import org.slurmazure.power.hostlist.Hostlist;
 import org.slurmazure.power.hostlist.InvalidHostlistException;
@@ -12,20 +17,18 @@ import org.slurmazure.power.resolve.NodeResolver;
 import org.slurmazure.power.resolve.Resolution;
 import org.slurmazure.power.resolve.VmTarget;
 
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
-
 /**
  * {@code resolve HOSTLIST}: which VM each node maps to, from the configuration only (no Azure calls). Nodes that no
  * group matches are reported on stderr and give exit code 1.
  */
-@Command(name = "resolve",
+@Command(
+        name = "resolve",
         mixinStandardHelpOptions = true,
-        description = {"Show the VM of each node of a Slurm hostlist (from the configuration only: no Azure calls).",
-                "Exit code 1 when some nodes match no node group, 2 for an invalid hostlist, 3 for a broken"
-                        + " configuration."})
+        description = {
+            "Show the VM of each node of a Slurm hostlist (from the configuration only: no Azure calls).",
+            "Exit code 1 when some nodes match no node group, 2 for an invalid hostlist, 3 for a broken"
+                    + " configuration."
+        })
 public final class ResolveCommand implements Callable<Integer> {
     static final List<String> HEADER = List.of("NODE", "GROUP", "SUBSCRIPTION", "RESOURCE GROUP", "VM NAME");
 

@@ -1,12 +1,16 @@
 package org.slurmazure.power.cli;
 
-import org.slurmazure.power.core.PowerMode;
-
 import picocli.CommandLine.Command;
 
-@Command(name = "resume-fail", description = {
-        "Slurm's ResumeFailProgram: deallocate the VMs of nodes that did not come up within ResumeTimeout (Slurm "
-                + "does not call suspend for them) and return the nodes to service (idle~)."})
+import org.slurmazure.power.domain.PowerMode;
+
+@Command(
+        name = "resume-fail",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Slurm's ResumeFailProgram: deallocate the VMs of nodes that did not come up within ResumeTimeout (Slurm "
+                    + "does not call suspend for them) and return the nodes to service (idle~)."
+        })
 public final class ResumeFailCommand extends PowerCommand {
     @Override
     PowerMode mode() {

@@ -1,12 +1,16 @@
 package org.slurmazure.power.cli;
 
-import org.slurmazure.power.core.PowerMode;
-
 import picocli.CommandLine.Command;
 
-@Command(name = "suspend", description = {
-        "Slurm's SuspendProgram: deallocate the VMs of the nodes (never just power them off: a stopped VM still "
-                + "bills). Already deallocated is success; a VM that cannot be deallocated is logged at ERROR."})
+import org.slurmazure.power.domain.PowerMode;
+
+@Command(
+        name = "suspend",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Slurm's SuspendProgram: deallocate the VMs of the nodes (never just power them off: a stopped VM still "
+                    + "bills). Already deallocated is success; a VM that cannot be deallocated is logged at ERROR."
+        })
 public final class SuspendCommand extends PowerCommand {
     @Override
     PowerMode mode() {

@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-import org.slurmazure.power.training.TrainingEndpoint;
-
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import org.slurmazure.power.startup.TrainingEndpoint;
 
 /**
  * Hidden: the training run of the install-time start-up archive ({@code train-archive}, docs/benchmarks.md "Fast
@@ -28,7 +28,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * credential, TLS, the SDK's request and response paths, polling, logging. Needs no Azure and no network; writes
  * only in a temporary directory, which it removes.
  */
-@Command(name = "train-start-archive", hidden = true,
+@Command(
+        name = "train-start-archive",
+        hidden = true,
+        mixinStandardHelpOptions = true,
         description = "Run resume, suspend and resume-fail against a local stand-in of Azure (start-up archive).")
 public final class TrainStartArchiveCommand implements Callable<Integer> {
     static final String NODE = "train1";
@@ -40,15 +43,19 @@ public final class TrainStartArchiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, GeneralSecurityException, InterruptedException {
-        Path work = Files.createTempDirectory("slurm-azure-power-train",
+        Path work = Files.createTempDirectory(
+                "slurm-azure-power-train",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        try (TrainingEndpoint endpoint = TrainingEndpoint.start(work, Path.of(System.getProperty("java.home")),
-                TAG, CLUSTER)) {
+        try (TrainingEndpoint endpoint =
+                TrainingEndpoint.start(work, Path.of(System.getProperty("java.home")), TAG, CLUSTER)) {
             Path config = writeConfig(work, endpoint);
             Path resumeFile = work.resolve("resume.json");
-            Files.writeString(resumeFile, "{\"all_nodes_resume\":\"" + NODE + "\",\"jobs\":[{\"extra\":null,"
-                    + "\"features\":null,\"job_id\":1,\"nodes_alloc\":\"" + NODE + "\",\"nodes_resume\":\"" + NODE
-                    + "\",\"oversubscribe\":\"OK\",\"partition\":\"training\",\"reservation\":null}]}");
+            Files.writeString(
+                    resumeFile,
+                    "{\"all_nodes_resume\":\"" + NODE + "\",\"jobs\":[{\"extra\":null,"
+                            + "\"features\":null,\"job_id\":1,\"nodes_alloc\":\"" + NODE + "\",\"nodes_resume\":\""
+                            + NODE
+                            + "\",\"oversubscribe\":\"OK\",\"partition\":\"training\",\"reservation\":null}]}");
             String cfg = config.toString();
             List<String> failed = new ArrayList<>();
             run(failed, "resume", "--config", cfg, "--resume-file", resumeFile.toString(), NODE);
@@ -62,8 +69,8 @@ public final class TrainStartArchiveCommand implements Callable<Integer> {
                 throw new UserException(ExitCode.PARTIAL_FAILURE, "training run failed: " + String.join("; ", failed));
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.println("training run: resume, dry run, suspend and resume-fail of one node: ok, "
-                    + endpoint.requests() + " requests to a local endpoint");
+            out.println("training run: resume, dry run, suspend and resume-fail of one node: ok, " + endpoint.requests()
+                    + " requests to a local endpoint");
             out.flush();
             return ExitCode.OK;
         } finally {
@@ -74,10 +81,11 @@ public final class TrainStartArchiveCommand implements Callable<Integer> {
     private static void run(List<String> failed, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = SlurmAzurePower.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
+        int code = SlurmAzurePower.commandLine(new PrintWriter(out), new PrintWriter(err))
+                .execute(args);
         if (code != ExitCode.OK) {
-            failed.add(String.join(" ", args) + ": exit " + code + ": " + (err + " " + out).strip()
-                    .replaceAll("\\s+", " "));
+            failed.add(String.join(" ", args) + ": exit " + code + ": "
+                    + (err + " " + out).strip().replaceAll("\\s+", " "));
         }
     }
 
@@ -87,20 +95,25 @@ public final class TrainStartArchiveCommand implements Callable<Integer> {
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
         Path config = work.resolve("train.yaml");
         String url = endpoint.url();
-        Files.writeString(config, String.join("\n",
-                "azure:",
-                "  cloud: custom",
-                "  endpoints: { resourceManager: \"" + url + "\", authority: \"" + url + "\" }",
-                "  subscriptionId: 00000000-0000-0000-0000-000000000001",
-                "  credential: { type: client-secret, tenantId: 11111111-1111-1111-1111-111111111111,",
-                "                clientId: 22222222-2222-2222-2222-222222222222, secretFile: \"" + secret + "\" }",
-                "  caCertificates: \"" + endpoint.certificatePem() + "\"",
-                "cluster: { tag: { name: " + TAG + ", value: " + CLUSTER + " } }",
-                "nodeGroups: [ { nodes: \"train[1-2]\", resourceGroup: training } ]",
-                "slurm: { scontrol: /bin/true }",
-                "log: { file: \"" + work.resolve("power_save.log") + "\" }",
-                "stateDir: \"" + work.resolve("state") + "\"",
-                ""), StandardCharsets.UTF_8);
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "azure:",
+                        "  cloud: custom",
+                        "  endpoints: { resourceManager: \"" + url + "\", authority: \"" + url + "\" }",
+                        "  subscriptionId: 00000000-0000-0000-0000-000000000001",
+                        "  credential: { type: client-secret, tenantId: 11111111-1111-1111-1111-111111111111,",
+                        "                clientId: 22222222-2222-2222-2222-222222222222, secretFile: \"" + secret
+                                + "\" }",
+                        "  caCertificates: \"" + endpoint.certificatePem() + "\"",
+                        "cluster: { tag: { name: " + TAG + ", value: " + CLUSTER + " } }",
+                        "nodeGroups: [ { nodes: \"train[1-2]\", resourceGroup: training } ]",
+                        "slurm: { scontrol: /bin/true }",
+                        "log: { file: \"" + work.resolve("power_save.log") + "\" }",
+                        "stateDir: \"" + work.resolve("state") + "\"",
+                        ""),
+                StandardCharsets.UTF_8);
         return config;
     }
 

@@ -6,7 +6,9 @@ import picocli.CommandLine.ParseResult;
 /** {@code --verbose}: stack traces on errors and DEBUG logging. Shared by every subcommand as a mixin. */
 public final class VerboseOption {
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces on errors and log at DEBUG level.")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Print stack traces on errors and log at DEBUG level.")
     boolean verbose;
 
     public boolean verbose() {

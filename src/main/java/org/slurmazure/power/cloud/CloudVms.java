@@ -1,9 +1,17 @@
 package org.slurmazure.power.cloud;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+import org.slurmazure.power.domain.PowerState;
+import org.slurmazure.power.domain.VmRef;
+
 /**
  * The small slice of Azure the power programs need. One implementation talks to Azure Resource Manager
- * ({@code cloud.azure}); tests use fakes and the ARM emulator. Every method is one round trip (plus the
- * transport's own retries of transient failures) and may block.
+ * ({@code cloud.azure}); tests use fakes and the ARM emulator. Every method is one round trip (or, for the bulk
+ * reads, a few paged list calls) plus the transport's own retries of transient failures, and may block. Every
+ * failure is a {@link CloudException} already classified by the implementation.
  */
 public interface CloudVms {
 
@@ -22,25 +30,30 @@ public interface CloudVms {
     /** The primary private IPv4 address of a network interface, or null when it has none. */
     String privateIp(String networkInterfaceId) throws CloudException;
 
-    /** Requests sent so far and how many Azure throttled (429), for the summary line; null when not counted. */
-    default String requestCounts() {
-        return null;
-    }
+    /**
+     * Reads many VMs in a few paged list calls instead of one GET each (ARM's read budget is 25 per second). The
+     * result holds the VMs that could be read fully (power state included); the caller reads the others one by one.
+     */
+    Map<VmRef, VmState> readMany(Collection<VmRef> vms) throws CloudException;
 
     /**
-     * Reads many VMs in a few paged list calls instead of one GET each (ARM's read budget is 25 per second): the
-     * result holds the VMs it could read fully; the caller reads the others one by one. The default reads none.
+     * Every VM in the resource groups of {@code vms}, tagged or not: tags, NICs and the power state when a
+     * subscription-wide list is allowed ({@link PowerState#UNKNOWN} otherwise). For the reconcile pass, which reports
+     * tagged VMs that belong to no node.
      */
-    default java.util.Map<VmRef, VmState> readMany(java.util.Collection<VmRef> vms) throws CloudException {
-        return java.util.Map.of();
-    }
+    List<VmState> listInGroupsOf(Collection<VmRef> vms) throws CloudException;
 
     /**
-     * The private IPs of many network interfaces (keys: the interface ids as given), from list calls. The default
-     * reads none.
+     * The private IPs of every network interface in the resource groups of {@code vms}, from list calls: keys are
+     * interface ids in lower case (Azure compares ids without regard to case).
      */
-    default java.util.Map<String, String> privateIps(java.util.Collection<String> networkInterfaceIds)
-            throws CloudException {
-        return java.util.Map.of();
+    Map<String, String> privateIps(Collection<VmRef> vms) throws CloudException;
+
+    /** Requests sent so far and how Azure throttled them, for the summary line. */
+    RequestCounts requestCounts();
+
+    /** Counts of one run's requests to Azure. */
+    record RequestCounts(long sent, long throttled) {
+        public static final RequestCounts NONE = new RequestCounts(0, 0);
     }
 }

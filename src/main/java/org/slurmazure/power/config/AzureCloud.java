@@ -7,13 +7,26 @@ import java.util.Optional;
  * {@code azure.cloud}: the Azure cloud and, for the known ones, its endpoints. {@link #CUSTOM} takes its endpoints from
  * {@code azure.endpoints}.
  */
+@SuppressWarnings("ImmutableEnumChecker") // AzureEndpoints is a record of URIs and strings: immutable
 public enum AzureCloud {
-    AZURE_CLOUD("AzureCloud", new AzureEndpoints(URI.create("https://management.azure.com/"),
-            URI.create("https://login.microsoftonline.com/"), "https://management.core.windows.net/")),
-    AZURE_CHINA_CLOUD("AzureChinaCloud", new AzureEndpoints(URI.create("https://management.chinacloudapi.cn/"),
-            URI.create("https://login.chinacloudapi.cn/"), "https://management.core.chinacloudapi.cn/")),
-    AZURE_US_GOVERNMENT("AzureUSGovernment", new AzureEndpoints(URI.create("https://management.usgovcloudapi.net/"),
-            URI.create("https://login.microsoftonline.us/"), "https://management.core.usgovcloudapi.net/")),
+    AZURE_CLOUD(
+            "AzureCloud",
+            new AzureEndpoints(
+                    URI.create("https://management.azure.com/"),
+                    URI.create("https://login.microsoftonline.com/"),
+                    "https://management.core.windows.net/")),
+    AZURE_CHINA_CLOUD(
+            "AzureChinaCloud",
+            new AzureEndpoints(
+                    URI.create("https://management.chinacloudapi.cn/"),
+                    URI.create("https://login.chinacloudapi.cn/"),
+                    "https://management.core.chinacloudapi.cn/")),
+    AZURE_US_GOVERNMENT(
+            "AzureUSGovernment",
+            new AzureEndpoints(
+                    URI.create("https://management.usgovcloudapi.net/"),
+                    URI.create("https://login.microsoftonline.us/"),
+                    "https://management.core.usgovcloudapi.net/")),
     CUSTOM("custom", null);
 
     /** The token audience of a custom cloud when {@code azure.endpoints.audience} is not given. */

@@ -14,8 +14,13 @@ import java.util.Optional;
  * @param caCertificates extra trusted CA certificates (PEM) for every Azure connection, if any
  * @param proxy          the HTTP proxy for every Azure connection, if any
  */
-public record AzureSettings(AzureCloud cloud, AzureEndpoints endpoints, Optional<String> subscriptionId,
-                            Credential credential, Optional<Path> caCertificates, Optional<HttpProxy> proxy) {
+public record AzureSettings(
+        AzureCloud cloud,
+        AzureEndpoints endpoints,
+        Optional<String> subscriptionId,
+        Credential credential,
+        Optional<Path> caCertificates,
+        Optional<HttpProxy> proxy) {
     public AzureSettings {
         Objects.requireNonNull(cloud, "cloud");
         Objects.requireNonNull(endpoints, "endpoints");

@@ -15,10 +15,19 @@ import java.util.Objects;
  * @param slurm      the {@code slurm} section
  * @param limits     the {@code limits} section
  * @param log        the {@code log} section
+ * @param reconcile  the {@code reconcile} section
  * @param stateDir   the directory for locks and small state
  */
-public record Config(Path source, AzureSettings azure, ClusterTag clusterTag, List<NodeGroup> nodeGroups,
-                     SlurmSettings slurm, Limits limits, LogSettings log, Path stateDir) {
+public record Config(
+        Path source,
+        AzureSettings azure,
+        ClusterTag clusterTag,
+        List<NodeGroup> nodeGroups,
+        SlurmSettings slurm,
+        Limits limits,
+        LogSettings log,
+        ReconcileSettings reconcile,
+        Path stateDir) {
 
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/slurm-azure-power");
 
@@ -30,6 +39,7 @@ public record Config(Path source, AzureSettings azure, ClusterTag clusterTag, Li
         Objects.requireNonNull(slurm, "slurm");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(reconcile, "reconcile");
         Objects.requireNonNull(stateDir, "stateDir");
     }
 

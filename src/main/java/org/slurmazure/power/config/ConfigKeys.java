@@ -18,28 +18,30 @@ final class ConfigKeys {
     static final String SLURM = "slurm";
     static final String LIMITS = "limits";
     static final String LOG = "log";
+    static final String RECONCILE = "reconcile";
 
     /** Section (with {@code []} for list items) -> its keys, in documentation order. */
     static final Map<String, List<String>> SECTIONS;
 
     static {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        m.put(ROOT, List.of("azure", "cluster", "nodeGroups", "slurm", "limits", "log", "stateDir"));
+        m.put(ROOT, List.of("azure", "cluster", "nodeGroups", "slurm", "limits", "log", "reconcile", "stateDir"));
         m.put(AZURE, List.of("cloud", "endpoints", "subscriptionId", "credential", "caCertificates", "proxy"));
         m.put(ENDPOINTS, List.of("resourceManager", "authority", "audience"));
-        m.put(CREDENTIAL, List.of("type", "tenantId", "clientId", "certificateFile", "certificatePasswordFile",
-                "secretFile"));
+        m.put(
+                CREDENTIAL,
+                List.of("type", "tenantId", "clientId", "certificateFile", "certificatePasswordFile", "secretFile"));
         m.put(CLUSTER, List.of("tag"));
         m.put(TAG, List.of("name", "value"));
         m.put(NODE_GROUP, List.of("name", "nodes", "resourceGroup", "vmName", "subscriptionId"));
         m.put(SLURM, List.of("scontrol", "setNodeAddr"));
         m.put(LIMITS, List.of("concurrency", "resumeDeadline", "suspendDeadline", "requestTimeout"));
         m.put(LOG, List.of("file", "level"));
+        m.put(RECONCILE, List.of("grace", "deadline"));
         SECTIONS = Map.copyOf(m);
     }
 
-    private ConfigKeys() {
-    }
+    private ConfigKeys() {}
 
     static List<String> keys(String section) {
         List<String> keys = SECTIONS.get(section);

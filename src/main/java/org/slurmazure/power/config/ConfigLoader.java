@@ -22,8 +22,7 @@ public final class ConfigLoader {
     /** Larger files are refused: a configuration is a few kilobytes. */
     static final long MAX_FILE_SIZE = 1 << 20;
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /** Loads the file, inspecting the files it names on the real file system. */
     public static Config load(Path file) throws ConfigException {
@@ -57,8 +56,12 @@ public final class ConfigLoader {
         Diagnostics diagnostics = new Diagnostics(file);
         Optional<YamlNode> root = YamlReader.read(yaml, diagnostics);
         Optional<Config> config = ConfigValidator.validate(file, root, diagnostics, files);
-        return new ConfigReport(file, diagnostics.hasErrors() ? Optional.empty() : config, diagnostics.errors(),
-                diagnostics.warnings());
+        return new ConfigReport(
+                file,
+                diagnostics.hasErrors() ? Optional.empty() : config,
+                diagnostics.errors(),
+                diagnostics.warnings(),
+                diagnostics.salvage());
     }
 
     private static Optional<String> read(Path file, Diagnostics diagnostics) {
@@ -69,15 +72,20 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             if (Files.size(file) > MAX_FILE_SIZE) {
-                diagnostics.error(null, "", "cannot read the configuration: it is larger than "
-                        + (MAX_FILE_SIZE >> 10) + " KiB, expected a small YAML file");
+                diagnostics.error(
+                        null,
+                        "",
+                        "cannot read the configuration: it is larger than " + (MAX_FILE_SIZE >> 10)
+                                + " KiB, expected a small YAML file");
                 return Optional.empty();
             }
             byte[] bytes = Files.readAllBytes(file);
-            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+            return Optional.of(StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString());
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString());
         } catch (NoSuchFileException e) {
             diagnostics.error(null, "", "cannot read the configuration: no such file" + hint);
         } catch (AccessDeniedException e) {

@@ -15,7 +15,10 @@ import java.util.Objects;
  */
 public record ConfigProblem(Path file, int line, int column, String key, String message, Severity severity) {
 
-    public enum Severity { ERROR, WARNING }
+    public enum Severity {
+        ERROR,
+        WARNING
+    }
 
     /** File order: by line, then column; problems without a place first. */
     public static final Comparator<ConfigProblem> FILE_ORDER =

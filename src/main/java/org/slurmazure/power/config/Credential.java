@@ -20,8 +20,9 @@ public sealed interface Credential
     }
 
     /** Service principal with a certificate: a PEM (or PFX) file holding the private key and the certificate. */
-    record ClientCertificate(String tenantId, String clientId, Path certificateFile,
-                             Optional<Path> certificatePasswordFile) implements Credential {
+    record ClientCertificate(
+            String tenantId, String clientId, Path certificateFile, Optional<Path> certificatePasswordFile)
+            implements Credential {
         public static final String TYPE = "client-certificate";
 
         @Override

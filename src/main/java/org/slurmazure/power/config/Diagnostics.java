@@ -6,12 +6,14 @@ import java.util.List;
 
 import org.slurmazure.power.config.ConfigProblem.Severity;
 import org.slurmazure.power.config.YamlNode.Mark;
+import org.slurmazure.power.text.Secrets;
 
 /** Collects the errors and warnings of one load. */
 final class Diagnostics {
     private final Path file;
     private final List<ConfigProblem> errors = new ArrayList<>();
     private final List<ConfigProblem> warnings = new ArrayList<>();
+    private Salvage salvage = Salvage.NONE;
 
     Diagnostics(Path file) {
         this.file = file;
@@ -34,6 +36,14 @@ final class Diagnostics {
         error(node.mark(), key, "found " + node.describe() + ", expected " + expected);
     }
 
+    void salvage(Salvage salvage) {
+        this.salvage = salvage;
+    }
+
+    Salvage salvage() {
+        return salvage;
+    }
+
     boolean hasErrors() {
         return !errors.isEmpty();
     }
@@ -53,7 +63,8 @@ final class Diagnostics {
     private ConfigProblem problem(Mark mark, String key, String message, Severity severity) {
         int line = mark == null ? 0 : mark.line();
         int column = mark == null ? 0 : mark.column();
-        return new ConfigProblem(file, line, column, key, message, severity);
+        // A value quoted back may hold a secret (a proxy URL with a password): never repeat one.
+        return new ConfigProblem(file, line, column, key, Secrets.redact(message), severity);
     }
 
     private static List<ConfigProblem> sorted(List<ConfigProblem> problems) {

@@ -13,8 +13,7 @@ public final class Durations {
     /** The "expected" part of messages about a duration. */
     public static final String EXPECTED = "a positive duration like 540s, 9m, 1h or 1500ms (a bare number is seconds)";
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** The duration, or empty when the text is not a positive duration in this syntax or exceeds {@link #MAX}. */
     public static Optional<Duration> parse(String text) {

@@ -37,13 +37,19 @@ public interface FileChecks {
                 basic = Files.readAttributes(path, BasicFileAttributes.class);
                 posix = Optional.empty();
             }
-            FileInfo.Kind kind = basic.isRegularFile() ? FileInfo.Kind.FILE
+            FileInfo.Kind kind = basic.isRegularFile()
+                    ? FileInfo.Kind.FILE
                     : basic.isDirectory() ? FileInfo.Kind.DIRECTORY : FileInfo.Kind.OTHER;
-            return new FileInfo(path, kind,
+            return new FileInfo(
+                    path,
+                    kind,
                     posix.map(PosixFileAttributes::permissions),
                     posix.map(a -> a.owner().getName()),
                     basic.isRegularFile() ? basic.size() : -1,
-                    Files.isReadable(path), Files.isExecutable(path), Optional.empty());
+                    Files.isReadable(path),
+                    Files.isWritable(path),
+                    Files.isExecutable(path),
+                    Optional.empty());
         } catch (NoSuchFileException | NotDirectoryException e) {
             return FileInfo.missing(path);
         } catch (AccessDeniedException e) {

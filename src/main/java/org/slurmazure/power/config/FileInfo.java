@@ -20,10 +20,24 @@ import java.util.Set;
  * @param executable  executable by the user running the check
  * @param error       why the path could not be inspected ({@link Kind#INACCESSIBLE}), else empty
  */
-public record FileInfo(Path path, Kind kind, Optional<Set<PosixFilePermission>> permissions, Optional<String> owner,
-                       long size, boolean readable, boolean executable, Optional<String> error) {
+public record FileInfo(
+        Path path,
+        Kind kind,
+        Optional<Set<PosixFilePermission>> permissions,
+        Optional<String> owner,
+        long size,
+        boolean readable,
+        boolean writable,
+        boolean executable,
+        Optional<String> error) {
 
-    public enum Kind { MISSING, FILE, DIRECTORY, OTHER, INACCESSIBLE }
+    public enum Kind {
+        MISSING,
+        FILE,
+        DIRECTORY,
+        OTHER,
+        INACCESSIBLE
+    }
 
     public FileInfo {
         Objects.requireNonNull(path, "path");
@@ -34,12 +48,13 @@ public record FileInfo(Path path, Kind kind, Optional<Set<PosixFilePermission>> 
     }
 
     public static FileInfo missing(Path path) {
-        return new FileInfo(path, Kind.MISSING, Optional.empty(), Optional.empty(), -1, false, false, Optional.empty());
+        return new FileInfo(
+                path, Kind.MISSING, Optional.empty(), Optional.empty(), -1, false, false, false, Optional.empty());
     }
 
     public static FileInfo inaccessible(Path path, String why) {
-        return new FileInfo(path, Kind.INACCESSIBLE, Optional.empty(), Optional.empty(), -1, false, false,
-                Optional.of(why));
+        return new FileInfo(
+                path, Kind.INACCESSIBLE, Optional.empty(), Optional.empty(), -1, false, false, false, Optional.of(why));
     }
 
     public boolean exists() {
@@ -48,10 +63,14 @@ public record FileInfo(Path path, Kind kind, Optional<Set<PosixFilePermission>> 
 
     /** True when group or others have any permission on it (unknown permissions count as not). */
     public boolean accessibleByGroupOrOthers() {
-        return permissions.map(p -> p.contains(PosixFilePermission.GROUP_READ)
-                || p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.GROUP_EXECUTE)
-                || p.contains(PosixFilePermission.OTHERS_READ) || p.contains(PosixFilePermission.OTHERS_WRITE)
-                || p.contains(PosixFilePermission.OTHERS_EXECUTE)).orElse(false);
+        return permissions
+                .map(p -> p.contains(PosixFilePermission.GROUP_READ)
+                        || p.contains(PosixFilePermission.GROUP_WRITE)
+                        || p.contains(PosixFilePermission.GROUP_EXECUTE)
+                        || p.contains(PosixFilePermission.OTHERS_READ)
+                        || p.contains(PosixFilePermission.OTHERS_WRITE)
+                        || p.contains(PosixFilePermission.OTHERS_EXECUTE))
+                .orElse(false);
     }
 
     /** The octal mode, e.g. {@code 0600}, or empty when unknown. */
@@ -64,6 +83,7 @@ public record FileInfo(Path path, Kind kind, Optional<Set<PosixFilePermission>> 
         return permissions.map(PosixFilePermissions::toString);
     }
 
+    @SuppressWarnings("EnumOrdinal") // PosixFilePermission's order is documented: OWNER_READ ... OTHERS_EXECUTE
     static String octal(Set<PosixFilePermission> permissions) {
         int mode = 0;
         for (PosixFilePermission p : permissions) {

@@ -14,7 +14,7 @@ import java.util.Objects;
 public record Limits(int concurrency, Duration resumeDeadline, Duration suspendDeadline, Duration requestTimeout) {
     public static final int DEFAULT_CONCURRENCY = 64;
     public static final int MAX_CONCURRENCY = 1000;
-    public static final Duration DEFAULT_RESUME_DEADLINE = Duration.ofSeconds(540);
+    public static final Duration DEFAULT_RESUME_DEADLINE = Duration.ofMinutes(9);
     public static final Duration DEFAULT_SUSPEND_DEADLINE = Duration.ofSeconds(100);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -25,7 +25,7 @@ public record Limits(int concurrency, Duration resumeDeadline, Duration suspendD
     }
 
     public static Limits defaults() {
-        return new Limits(DEFAULT_CONCURRENCY, DEFAULT_RESUME_DEADLINE, DEFAULT_SUSPEND_DEADLINE,
-                DEFAULT_REQUEST_TIMEOUT);
+        return new Limits(
+                DEFAULT_CONCURRENCY, DEFAULT_RESUME_DEADLINE, DEFAULT_SUSPEND_DEADLINE, DEFAULT_REQUEST_TIMEOUT);
     }
 }

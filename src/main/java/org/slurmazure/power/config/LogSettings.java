@@ -13,7 +13,10 @@ public record LogSettings(Path file, Level level) {
     public static final Path DEFAULT_FILE = Path.of("/var/log/slurm/power_save.log");
     public static final Level DEFAULT_LEVEL = Level.INFO;
 
-    public enum Level { INFO, DEBUG }
+    public enum Level {
+        INFO,
+        DEBUG
+    }
 
     public LogSettings {
         Objects.requireNonNull(file, "file");

@@ -13,8 +13,13 @@ import java.util.Objects;
  * @param vmNameTemplate the VM name template, {@code {node}} by default
  * @param subscriptionId the subscription of the VMs: the group's own, else {@code azure.subscriptionId}
  */
-public record NodeGroup(String name, String nodes, List<String> nodeNames, String resourceGroup,
-                        String vmNameTemplate, String subscriptionId) {
+public record NodeGroup(
+        String name,
+        String nodes,
+        List<String> nodeNames,
+        String resourceGroup,
+        String vmNameTemplate,
+        String subscriptionId) {
 
     /** The placeholder a VM name template may contain. */
     public static final String NODE_PLACEHOLDER = "{node}";

@@ -4,8 +4,7 @@ package org.slurmazure.power.config;
 final class Text {
     private static final int MAX_QUOTED = 80;
 
-    private Text() {
-    }
+    private Text() {}
 
     /** The value in double quotes, control characters escaped and long values shortened, for one-line messages. */
     static String quote(String value) {

@@ -20,7 +20,13 @@ sealed interface YamlNode permits YamlNode.Scalar, YamlNode.MapNode, YamlNode.Li
     String describe();
 
     /** The kind of a scalar as YAML resolved it. Its text is kept as written either way. */
-    enum ScalarKind { STRING, INTEGER, FLOAT, BOOLEAN, NULL }
+    enum ScalarKind {
+        STRING,
+        INTEGER,
+        FLOAT,
+        BOOLEAN,
+        NULL
+    }
 
     record Scalar(String text, ScalarKind kind, Mark mark) implements YamlNode {
         boolean isNull() {
@@ -34,8 +40,7 @@ sealed interface YamlNode permits YamlNode.Scalar, YamlNode.MapNode, YamlNode.Li
     }
 
     /** One {@code key: value} pair of a mapping, with the key's own position. */
-    record Entry(String key, Mark keyMark, YamlNode value) {
-    }
+    record Entry(String key, Mark keyMark, YamlNode value) {}
 
     /** A mapping in file order. Duplicate keys are reported by the reader and only the first is kept. */
     record MapNode(Map<String, Entry> entries, Mark mark) implements YamlNode {

@@ -50,7 +50,9 @@ final class YamlReader {
             YamlNode root = readValue(parser, "");
             JsonToken next = parser.nextToken();
             if (next != null) {
-                diagnostics.error(mark(parser.currentTokenLocation()), "",
+                diagnostics.error(
+                        mark(parser.currentTokenLocation()),
+                        "",
                         "found a second YAML document, expected a single document (remove the '---' line)");
             }
             return Optional.of(root);
@@ -72,28 +74,38 @@ final class YamlReader {
         JsonToken token = parser.currentToken();
         Mark mark = mark(parser.currentTokenLocation());
         switch (token) {
-            case START_OBJECT:
+            case START_OBJECT -> {
                 return readMap(parser, path, mark);
-            case START_ARRAY:
+            }
+            case START_ARRAY -> {
                 return readList(parser, path, mark);
-            case VALUE_STRING:
+            }
+            case VALUE_STRING -> {
                 if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
-                    diagnostics.error(mark, path, "found the alias *" + parser.getText()
-                            + ", expected a plain value (YAML anchors and aliases are not supported)");
+                    diagnostics.error(
+                            mark,
+                            path,
+                            "found the alias *" + parser.getText()
+                                    + ", expected a plain value (YAML anchors and aliases are not supported)");
                 }
                 return new Scalar(parser.getText(), ScalarKind.STRING, mark);
-            case VALUE_NUMBER_INT:
+            }
+            case VALUE_NUMBER_INT -> {
                 return new Scalar(parser.getText(), ScalarKind.INTEGER, mark);
-            case VALUE_NUMBER_FLOAT:
+            }
+            case VALUE_NUMBER_FLOAT -> {
                 return new Scalar(parser.getText(), ScalarKind.FLOAT, mark);
-            case VALUE_TRUE:
-            case VALUE_FALSE:
+            }
+            case VALUE_TRUE, VALUE_FALSE -> {
                 return new Scalar(parser.getText(), ScalarKind.BOOLEAN, mark);
-            case VALUE_NULL:
+            }
+            case VALUE_NULL -> {
                 return new Scalar(parser.getText() == null ? "" : parser.getText(), ScalarKind.NULL, mark);
-            default:
+            }
+            default -> {
                 // VALUE_EMBEDDED_OBJECT (binary !!binary) and anything else YAML may produce.
                 return new Scalar(String.valueOf(parser.getText()), ScalarKind.STRING, mark);
+            }
         }
     }
 
@@ -108,8 +120,11 @@ final class YamlReader {
             YamlNode value = readValue(parser, keyPath);
             Entry previous = entries.get(key);
             if (previous != null) {
-                diagnostics.error(keyMark, keyPath, "duplicate key, expected each key once (first given at line "
-                        + previous.keyMark().line() + ")");
+                diagnostics.error(
+                        keyMark,
+                        keyPath,
+                        "duplicate key, expected each key once (first given at line "
+                                + previous.keyMark().line() + ")");
             } else {
                 entries.put(key, new Entry(key, keyMark, value));
             }
@@ -138,14 +153,17 @@ final class YamlReader {
         String message = fallbackMessage;
         if (marked != null) {
             if (marked.getProblemMark() != null) {
-                mark = new Mark(marked.getProblemMark().getLine() + 1, marked.getProblemMark().getColumn() + 1);
+                mark = new Mark(
+                        marked.getProblemMark().getLine() + 1,
+                        marked.getProblemMark().getColumn() + 1);
             }
             message = marked.getProblem();
             if (marked.getContext() != null) {
                 message += " (" + marked.getContext();
                 if (marked.getContextMark() != null) {
-                    message += " that starts at line " + (marked.getContextMark().getLine() + 1)
-                            + ", column " + (marked.getContextMark().getColumn() + 1);
+                    message +=
+                            " that starts at line " + (marked.getContextMark().getLine() + 1) + ", column "
+                                    + (marked.getContextMark().getColumn() + 1);
                 }
                 message += ")";
             }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.slurmazure.power.hostlist.HostlistParser.Group;
 import org.slurmazure.power.hostlist.HostlistParser.Pattern;
 
@@ -28,8 +30,7 @@ public final class Hostlist {
      */
     public static final int MAX_NAMES = 1 << 22;
 
-    private Hostlist() {
-    }
+    private Hostlist() {}
 
     /**
      * Expands a Slurm hostlist expression to names in Slurm's order, duplicates kept.
@@ -176,6 +177,37 @@ public final class Hostlist {
             }
         });
         return total[0];
+    }
+
+    /**
+     * Why a hostlist from argv cannot be a list of Slurm node names, or null when it can: node names are letters,
+     * digits, {@code -}, {@code _} and {@code .}, with the hostlist syntax ({@code [ ] , -} and separators) around
+     * them. slurmctld gives its programs no LANG, so a name that is not ASCII reaches the JVM mangled ({@code n??de1})
+     * and could only name the wrong node.
+     */
+    public static @Nullable String unsupportedCharacter(String expression) {
+        for (int i = 0; i < expression.length(); i++) {
+            char c = expression.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == '['
+                    || c == ']'
+                    || c == ','
+                    || HostlistParser.isSeparator(c);
+            if (!ok) {
+                return "invalid character '" + InvalidHostlistException.printable(String.valueOf(c)) + "' (U+"
+                        + String.format("%04X", (int) c) + ") at position " + (i + 1) + " of the hostlist \""
+                        + InvalidHostlistException.printable(
+                                expression.length() > 80 ? expression.substring(0, 77) + "..." : expression)
+                        + "\": node names are letters, digits, '-', '_' and '.' (one that is not ASCII reaches "
+                        + "the program mangled when slurmctld runs it: rename the node)";
+            }
+        }
+        return null;
     }
 
     private static void checkLimit(String expression, long names) throws InvalidHostlistException {

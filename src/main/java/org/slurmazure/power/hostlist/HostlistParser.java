@@ -42,8 +42,7 @@ final class HostlistParser {
         void pattern(Pattern pattern) throws InvalidHostlistException;
     }
 
-    private HostlistParser() {
-    }
+    private HostlistParser() {}
 
     static boolean isSeparator(char c) {
         return c == ',' || c == ' ' || c == '\t' || c == '\n';
@@ -124,21 +123,27 @@ final class HostlistParser {
         for (int i = start; i < end; i++) {
             char c = expr.charAt(i);
             if (c == ']') {
-                throw new InvalidHostlistException(expr, "unbalanced bracket in \"" + InvalidHostlistException
-                        .printable(expr.substring(start, end)) + "\": \"]\" without \"[\"");
+                throw new InvalidHostlistException(
+                        expr,
+                        "unbalanced bracket in \"" + InvalidHostlistException.printable(expr.substring(start, end))
+                                + "\": \"]\" without \"[\"");
             }
             if (c == '[') {
                 int close = i + 1;
                 while (close < end && expr.charAt(close) != ']') {
                     if (expr.charAt(close) == '[') {
-                        throw new InvalidHostlistException(expr, "nested brackets in \""
-                                + InvalidHostlistException.printable(expr.substring(start, end)) + "\"");
+                        throw new InvalidHostlistException(
+                                expr,
+                                "nested brackets in \"" + InvalidHostlistException.printable(expr.substring(start, end))
+                                        + "\"");
                     }
                     close++;
                 }
                 if (close == end) {
-                    throw new InvalidHostlistException(expr, "unbalanced bracket in \"" + InvalidHostlistException
-                            .printable(expr.substring(start, end)) + "\": \"[\" is not closed");
+                    throw new InvalidHostlistException(
+                            expr,
+                            "unbalanced bracket in \"" + InvalidHostlistException.printable(expr.substring(start, end))
+                                    + "\": \"[\" is not closed");
                 }
                 groups++;
                 i = close;
@@ -163,17 +168,20 @@ final class HostlistParser {
         // per group.
         for (int k = 0; k < groups - 1; k++) {
             if (parsed[k].count > MAX_RANGE) {
-                throw new InvalidHostlistException(expr, "too many hosts in bracket group \"["
-                        + InvalidHostlistException.printable(parsed[k].text) + "]\": " + parsed[k].count
-                        + " (the limit is " + MAX_RANGE + ")");
+                throw new InvalidHostlistException(
+                        expr,
+                        "too many hosts in bracket group \"["
+                                + InvalidHostlistException.printable(parsed[k].text) + "]\": " + parsed[k].count
+                                + " (the limit is " + MAX_RANGE + ")");
             }
         }
         long count = 1;
         for (Group group : parsed) {
             long product = count * group.count;
             if (Math.multiplyHigh(count, group.count) != 0 || product < 0) {
-                throw new InvalidHostlistException(expr, "too many hosts in \""
-                        + InvalidHostlistException.printable(expr.substring(start, end)) + "\"");
+                throw new InvalidHostlistException(
+                        expr,
+                        "too many hosts in \"" + InvalidHostlistException.printable(expr.substring(start, end)) + "\"");
             }
             count = product;
         }
@@ -190,8 +198,8 @@ final class HostlistParser {
             }
         }
         if (elements > MAX_RANGES) {
-            throw new InvalidHostlistException(expr, "too many elements in bracket group: " + elements
-                    + " (the limit is " + MAX_RANGES + ")");
+            throw new InvalidHostlistException(
+                    expr, "too many elements in bracket group: " + elements + " (the limit is " + MAX_RANGES + ")");
         }
         Group group = new Group(text, elements);
         long[] scratch = new long[2];
@@ -212,9 +220,11 @@ final class HostlistParser {
     private static void element(String expr, String groupText, int from, int to, Group group, long[] scratch)
             throws InvalidHostlistException {
         if (from == to) {
-            throw new InvalidHostlistException(expr, groupText.isEmpty()
-                    ? "empty brackets \"[]\""
-                    : "empty element in brackets \"[" + InvalidHostlistException.printable(groupText) + "]\"");
+            throw new InvalidHostlistException(
+                    expr,
+                    groupText.isEmpty()
+                            ? "empty brackets \"[]\""
+                            : "empty element in brackets \"[" + InvalidHostlistException.printable(groupText) + "]\"");
         }
         int dash = -1;
         for (int i = from; i < to; i++) {
@@ -227,15 +237,19 @@ final class HostlistParser {
             }
         }
         if (dash >= 0 && dash + 1 < to && expr.charAt(dash + 1) == '-') {
-            throw new InvalidHostlistException(expr, "\"" + InvalidHostlistException.printable(
-                    expr.substring(from, to)) + "\" is not a valid range: negative numbers are not allowed");
+            throw new InvalidHostlistException(
+                    expr,
+                    "\"" + InvalidHostlistException.printable(expr.substring(from, to))
+                            + "\" is not a valid range: negative numbers are not allowed");
         }
         int loEnd = dash >= 0 ? dash : to;
         int width = loEnd - from;
         if (!strtoul(expr, from, loEnd, scratch)) {
             if (dash == from) {
-                throw new InvalidHostlistException(expr, "\"" + InvalidHostlistException.printable(
-                        expr.substring(from, to)) + "\" is not a valid range: negative numbers are not allowed");
+                throw new InvalidHostlistException(
+                        expr,
+                        "\"" + InvalidHostlistException.printable(expr.substring(from, to))
+                                + "\" is not a valid range: negative numbers are not allowed");
             }
             throw notARange(expr, from, to);
         }
@@ -255,20 +269,23 @@ final class HostlistParser {
             hi = lo;
         }
         if (Long.compareUnsigned(lo, hi) > 0) {
-            throw new InvalidHostlistException(expr, "range " + InvalidHostlistException.printable(
-                    expr.substring(from, to)) + " is reversed");
+            throw new InvalidHostlistException(
+                    expr, "range " + InvalidHostlistException.printable(expr.substring(from, to)) + " is reversed");
         }
         if (Long.compareUnsigned(hi - lo, MAX_RANGE - 1) > 0) {
             String hosts = hi - lo + 1 == 0 ? "18446744073709551616" : Long.toUnsignedString(hi - lo + 1);
-            throw new InvalidHostlistException(expr, "too many hosts in range " + InvalidHostlistException
-                    .printable(expr.substring(from, to)) + ": " + hosts + " (the limit is " + MAX_RANGE + ")");
+            throw new InvalidHostlistException(
+                    expr,
+                    "too many hosts in range " + InvalidHostlistException.printable(expr.substring(from, to)) + ": "
+                            + hosts + " (the limit is " + MAX_RANGE + ")");
         }
         group.add(lo, hi, width);
     }
 
     private static InvalidHostlistException notARange(String expr, int from, int to) {
-        return new InvalidHostlistException(expr, "\"" + InvalidHostlistException.printable(expr.substring(from, to))
-                + "\" is not a number or a range");
+        return new InvalidHostlistException(
+                expr,
+                "\"" + InvalidHostlistException.printable(expr.substring(from, to)) + "\" is not a number or a range");
     }
 
     /**

@@ -10,8 +10,7 @@ package org.slurmazure.power.hostlist;
  * white space) are ordered by {@link String#compareTo}, so that they never share one bracket.
  */
 final class NaturalOrder {
-    private NaturalOrder() {
-    }
+    private NaturalOrder() {}
 
     static int compare(String a, String b) {
         int r = strnatcmp(a, b);
@@ -71,7 +70,7 @@ final class NaturalOrder {
     /** Right-aligned numbers: the longer run wins, else the first differing digit. */
     private static int compareRight(String a, int ai, String b, int bi) {
         int bias = 0;
-        for (;; ai++, bi++) {
+        for (; ; ai++, bi++) {
             int ca = at(a, ai);
             int cb = at(b, bi);
             if (!isDigit(ca) && !isDigit(cb)) {
@@ -94,7 +93,7 @@ final class NaturalOrder {
 
     /** Left-aligned numbers (a run starting with 0): the first differing digit wins. */
     private static int compareLeft(String a, int ai, String b, int bi) {
-        for (;; ai++, bi++) {
+        for (; ; ai++, bi++) {
             int ca = at(a, ai);
             int cb = at(b, bi);
             if (!isDigit(ca) && !isDigit(cb)) {

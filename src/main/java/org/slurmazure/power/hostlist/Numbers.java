@@ -2,8 +2,7 @@ package org.slurmazure.power.hostlist;
 
 /** Unsigned 64-bit decimal helpers, printing like C's {@code printf("%0*lu", width, n)}. */
 final class Numbers {
-    private Numbers() {
-    }
+    private Numbers() {}
 
     /** Decimal digits of {@code n} read as unsigned (1 for 0). */
     static int digits(long n) {

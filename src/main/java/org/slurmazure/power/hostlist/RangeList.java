@@ -1,7 +1,10 @@
 package org.slurmazure.power.hostlist;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code scontrol show hostlistsorted} does with a hostlist, step by step as in Slurm's src/common/hostlist.c:
@@ -67,8 +70,8 @@ final class RangeList {
             return;
         }
         String prefix = intern(name.substring(0, idx + 1));
-        push(new Range(prefix, Numbers.parse(name, idx + 1, end), Numbers.parse(name, idx + 1, end), end - idx - 1,
-                false));
+        push(new Range(
+                prefix, Numbers.parse(name, idx + 1, end), Numbers.parse(name, idx + 1, end), end - idx - 1, false));
     }
 
     /** hostlist_push_hr without a suffix: the hosts prefix + lo ... prefix + hi. */
@@ -90,9 +93,7 @@ final class RangeList {
             }
         }
         if (size == ranges.length) {
-            Range[] bigger = new Range[size * 2];
-            System.arraycopy(ranges, 0, bigger, 0, size);
-            ranges = bigger;
+            ranges = Arrays.copyOf(ranges, size * 2);
         }
         ranges[size++] = hr;
     }
@@ -115,7 +116,7 @@ final class RangeList {
 
     /** hostrange_prefix_cmp: natural order of the prefixes; on a tie, a single host comes first. */
     static int prefixCmp(Range a, Range b) {
-        int r = a.prefix == b.prefix ? 0 : NaturalOrder.compare(a.prefix, b.prefix);
+        int r = a.prefix.equals(b.prefix) ? 0 : NaturalOrder.compare(a.prefix, b.prefix);
         return r != 0 ? r : (b.single ? 1 : 0) - (a.single ? 1 : 0);
     }
 
@@ -191,11 +192,13 @@ final class RangeList {
      * empties the first range, deletes the second and loses hosts; such a pair is left as it is here, so that the
      * result still expands to the same hosts. The width side effect of the check is kept, as in Slurm.
      */
-    private static Range intersect(Range h1, Range h2) {
+    private static @Nullable Range intersect(Range h1, Range h2) {
         if (h1.single || h2.single) {
             return null;
         }
-        if (Long.compareUnsigned(h1.hi, h2.lo) > 0 && prefixCmp(h1, h2) == 0 && widthCombine(h1, h2)
+        if (Long.compareUnsigned(h1.hi, h2.lo) > 0
+                && prefixCmp(h1, h2) == 0
+                && widthCombine(h1, h2)
                 && Long.compareUnsigned(h2.lo, h1.lo) >= 0) {
             long hi = Long.compareUnsigned(h2.hi, h1.hi) < 0 ? h2.hi : h1.hi;
             return new Range(h1.prefix, h2.lo, hi, h1.width, false);
@@ -248,9 +251,7 @@ final class RangeList {
                     }
                 }
                 if (doneSize == done.length) {
-                    Range[] bigger = new Range[doneSize * 2];
-                    System.arraycopy(done, 0, bigger, 0, doneSize);
-                    done = bigger;
+                    done = Arrays.copyOf(done, doneSize * 2);
                 }
                 done[doneSize++] = x;
             }
@@ -292,7 +293,7 @@ final class RangeList {
     // ---- hostlist_ranged_string ----
 
     /** _get_bracketed_list's test: same prefix and neither is a single host. */
-    private static boolean withinRange(Range a, Range b) {
+    private static boolean withinRange(Range a, @Nullable Range b) {
         return b != null && !a.single && !b.single && prefixCmp(a, b) == 0;
     }
 
@@ -305,8 +306,8 @@ final class RangeList {
             }
             int start = i;
             Range first = ranges[i];
-            boolean bracket = (!first.single && first.hi != first.lo)
-                    || withinRange(first, i + 1 < size ? ranges[i + 1] : null);
+            boolean bracket =
+                    (!first.single && first.hi != first.lo) || withinRange(first, i + 1 < size ? ranges[i + 1] : null);
             sb.append(first.prefix);
             if (bracket) {
                 sb.append('[');

@@ -22,8 +22,7 @@ public final class NativeImageMain {
     /** The system property GraalVM sets to {@code buildtime} in the image builder and {@code runtime} in an image. */
     static final String IMAGE_CODE = "org.graalvm.nativeimage.imagecode";
 
-    private NativeImageMain() {
-    }
+    private NativeImageMain() {}
 
     public static void main(String[] args) {
         setJavaHome();
@@ -49,7 +48,11 @@ public final class NativeImageMain {
         } catch (java.io.IOException | RuntimeException e) {
             // not Linux, or /proc not mounted
         }
-        return ProcessHandle.current().info().command().map(c -> Path.of(c).getParent())
-                .map(Path::toString).orElse("/");
+        return ProcessHandle.current()
+                .info()
+                .command()
+                .map(c -> Path.of(c).getParent())
+                .map(Path::toString)
+                .orElse("/");
     }
 }

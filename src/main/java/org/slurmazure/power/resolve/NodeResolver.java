@@ -39,8 +39,8 @@ public final class NodeResolver {
                 VmTarget target = new VmTarget(node, g.name(), g.subscriptionId(), g.resourceGroup(), g.vmName(node));
                 VmTarget previous = map.putIfAbsent(node, target);
                 if (previous != null) {
-                    throw new IllegalArgumentException("node " + node + " is in groups " + previous.group()
-                            + " and " + g.name());
+                    throw new IllegalArgumentException(
+                            "node " + node + " is in groups " + previous.group() + " and " + g.name());
                 }
             }
         }

@@ -1,5 +1,7 @@
 /**
- * Node-to-VM resolution: the pure core that tells the power programs which VM belongs to which Slurm node
- * ({@link org.slurmazure.power.resolve.NodeResolver}).
+ * Node-to-VM resolution, pure: which VM belongs to which Slurm node ({@link NodeResolver}).
  */
+@NullMarked
 package org.slurmazure.power.resolve;
+
+import org.jspecify.annotations.NullMarked;

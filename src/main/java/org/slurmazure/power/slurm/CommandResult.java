@@ -24,12 +24,17 @@ public record CommandResult(List<String> command, int exitCode, String stdout, S
 
     /** The first non-blank line of stderr, stripped; empty when stderr is blank. */
     public String stderrFirstLine() {
-        return stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+        return stderr.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .findFirst()
+                .orElse("");
     }
 
     /** The last non-blank line of stderr, stripped; empty when stderr is blank. */
     public String stderrLastLine() {
-        List<String> lines = stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        List<String> lines =
+                stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
 }

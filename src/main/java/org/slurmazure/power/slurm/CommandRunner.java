@@ -38,6 +38,7 @@ public final class CommandRunner {
 
     /** How long to wait for the output pipes to close once the program has exited (a descendant may hold them). */
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
+
     private static final File DEV_NULL = new File("/dev/null");
 
     /**
@@ -105,7 +106,8 @@ public final class CommandRunner {
         return List.copyOf(command);
     }
 
-    private static void checkRunnable(Path program) throws ProgramNotFoundException {
+    /** Throws when {@code program} is missing, not a regular file or not executable by this user. */
+    public static void checkRunnable(Path program) throws ProgramNotFoundException {
         if (!Files.exists(program)) {
             throw new ProgramNotFoundException(program, ProgramNotFoundException.Problem.MISSING);
         }

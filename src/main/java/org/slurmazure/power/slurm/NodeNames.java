@@ -2,8 +2,7 @@ package org.slurmazure.power.slurm;
 
 /** Checks single names (node names, addresses) before they are joined into an scontrol list argument. */
 final class NodeNames {
-    private NodeNames() {
-    }
+    private NodeNames() {}
 
     /**
      * Rejects what would change the meaning of {@code nodename=a,b} and friends: empty values, whitespace or control

@@ -19,8 +19,7 @@ public final class NodeReason {
     /** What an empty reason becomes. */
     public static final String UNSPECIFIED = "azure: unspecified failure";
 
-    private NodeReason() {
-    }
+    private NodeReason() {}
 
     /** {@code azure: <failureClass>: <detail>}, cleaned; e.g. {@code azure: capacity: AllocationFailed}. */
     public static String azure(String failureClass, String detail) {
@@ -45,7 +44,8 @@ public final class NodeReason {
                 sb.append(' ');
                 space = false;
             }
-            if (Character.isHighSurrogate(c) && i + 1 < reason.length()
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < reason.length()
                     && Character.isLowSurrogate(reason.charAt(i + 1))) {
                 i++; // one code point, one '?'
             }

@@ -38,11 +38,10 @@ public final class ResumeFile {
     /** The environment variable that names the file. */
     public static final String ENV = "SLURM_RESUME_FILE";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private ResumeFile() {
-    }
+    private ResumeFile() {}
 
     /** Reads and parses the file. */
     public static ResumeRequest read(Path file) throws ResumeFileException {
@@ -104,26 +103,26 @@ public final class ResumeFile {
             throw new ResumeFileException(where + ": " + path + ".job_id is missing");
         }
         if (!id.isIntegralNumber() || !id.canConvertToLong() || id.longValue() < 0) {
-            throw new ResumeFileException(where + ": " + path + ".job_id: expected a job id, found " + kind(id)
-                    + " " + id);
+            throw new ResumeFileException(
+                    where + ": " + path + ".job_id: expected a job id, found " + kind(id) + " " + id);
         }
-        return new ResumeJob(id.longValue(),
+        return new ResumeJob(
+                id.longValue(),
                 text(job, where, path + ".", "nodes_resume", "nodes"),
                 text(job, where, path + ".", "nodes_alloc"),
                 text(job, where, path + ".", "partition"));
     }
 
     /** The first of {@code keys} present with a non-null value, which must be a string; null if none. */
-    private static String text(JsonNode object, String where, String path, String... keys)
-            throws ResumeFileException {
+    private static String text(JsonNode object, String where, String path, String... keys) throws ResumeFileException {
         for (String key : keys) {
             JsonNode value = object.get(key);
             if (value == null || value.isNull()) {
                 continue;
             }
             if (!value.isTextual()) {
-                throw new ResumeFileException(where + ": " + path + key + ": expected a string, found "
-                        + kind(value) + " " + value);
+                throw new ResumeFileException(
+                        where + ": " + path + key + ": expected a string, found " + kind(value) + " " + value);
             }
             return value.textValue();
         }
@@ -178,12 +177,15 @@ public final class ResumeFile {
         String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
         // Jackson's own location notes ("(for Array starting at [Source: REDACTED ...; line: 1, column: 9])") only
         // repeat what the location below says
-        msg = msg.replaceAll("\\s*\\([^(\\[]*\\[Source: [^\\]]*\\]\\)", "").replaceAll("\\s+", " ").strip();
+        msg = msg.replaceAll("\\s*\\([^(\\[]*\\[Source: [^\\]]*\\]\\)", "")
+                .replaceAll("\\s+", " ")
+                .strip();
         if (msg.startsWith("Trailing token")) {
             msg = "more text after the end of the JSON value";
         }
         if (e.getLocation() != null) {
-            msg += " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+            msg += " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
         }
         return msg;
     }

@@ -10,5 +10,4 @@ package org.slurmazure.power.slurm;
  *                      ({@code nodes_alloc}, 23.02+), or null (22.05 does not say)
  * @param partition     the job's partition (23.02+), or null
  */
-public record ResumeJob(long jobId, String nodesToResume, String nodesAlloc, String partition) {
-}
+public record ResumeJob(long jobId, String nodesToResume, String nodesAlloc, String partition) {}

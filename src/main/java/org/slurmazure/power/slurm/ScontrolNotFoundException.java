@@ -14,8 +14,11 @@ public final class ScontrolNotFoundException extends SlurmException {
     /** The configuration key that names scontrol. */
     public static final String CONFIG_KEY = "slurm.scontrol";
 
-    public ScontrolNotFoundException(Path scontrol, ProgramNotFoundException.Problem problem, List<String> nodes,
-                                     ProgramNotFoundException cause) {
+    public ScontrolNotFoundException(
+            Path scontrol,
+            ProgramNotFoundException.Problem problem,
+            List<String> nodes,
+            ProgramNotFoundException cause) {
         super(text(scontrol, problem), NO_EXIT_CODE, "", nodes, cause);
     }
 

@@ -3,6 +3,7 @@ package org.slurmazure.power.slurm;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,6 +15,8 @@ import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import org.slurmazure.power.hostlist.Hostlist;
 
 /**
  * {@link SlurmControl} through {@code scontrol update}, one argument list per call (no shell).
@@ -35,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class ScontrolSlurmControl implements SlurmControl {
     private static final Logger LOG = LoggerFactory.getLogger(ScontrolSlurmControl.class);
 
+    /** Below this much time left before the end, no scontrol call is started. */
+    static final Duration MIN_CALL_TIME = Duration.ofMillis(50);
+
     /** Default for the number of nodes named in one scontrol call. */
     public static final int DEFAULT_MAX_NODES_PER_CALL = 200;
     /** Longest comma list passed as one argument (node names, addresses or hostnames). */
@@ -49,6 +55,8 @@ public final class ScontrolSlurmControl implements SlurmControl {
     private final Duration timeout;
     private final CommandRunner runner;
     private final int maxNodesPerCall;
+    /** Calls end by this {@link System#nanoTime()} instant, or null for no end. */
+    private final Long endNanos;
 
     /**
      * @param scontrol the scontrol program (absolute path: slurmctld gives its programs no PATH)
@@ -61,6 +69,11 @@ public final class ScontrolSlurmControl implements SlurmControl {
     }
 
     public ScontrolSlurmControl(Path scontrol, Duration timeout, CommandRunner runner, int maxNodesPerCall) {
+        this(scontrol, timeout, runner, maxNodesPerCall, null);
+    }
+
+    private ScontrolSlurmControl(
+            Path scontrol, Duration timeout, CommandRunner runner, int maxNodesPerCall, Long endNanos) {
         if (scontrol == null || timeout == null || runner == null) {
             throw new IllegalArgumentException("scontrol, timeout and runner are required");
         }
@@ -74,43 +87,121 @@ public final class ScontrolSlurmControl implements SlurmControl {
         this.timeout = timeout;
         this.runner = runner;
         this.maxNodesPerCall = maxNodesPerCall;
+        this.endNanos = endNanos;
     }
 
     @Override
     public void setNodeAddresses(List<NodeAddress> addresses) throws SlurmException {
         List<NodeAddress> all = List.copyOf(addresses);
         Run run = new Run("set address of", all.stream().map(NodeAddress::node).toList());
-        run.apply(all, NodeAddress::node,
-                batch -> List.of("update",
+        run.apply(
+                all,
+                NodeAddress::node,
+                batch -> List.of(
+                        "update",
                         "nodename=" + join(batch, NodeAddress::node),
                         "nodeaddr=" + join(batch, NodeAddress::addr),
                         "nodehostname=" + join(batch, NodeAddress::hostname)),
-                a -> Math.max(a.node().length(), Math.max(a.addr().length(), a.hostname().length())),
-                ScontrolSlurmControl::exitedZero, true);
+                a -> Math.max(
+                        a.node().length(),
+                        Math.max(a.addr().length(), a.hostname().length())),
+                ScontrolSlurmControl::exitedZero,
+                true);
         run.finish();
     }
 
     @Override
-    public void failNodes(Map<String, String> reasonByNode) throws SlurmException {
-        Map<String, List<String>> groups = groupByReason(reasonByNode);
-        Run run = new Run("mark down", List.copyOf(reasonByNode.keySet()));
-        for (Map.Entry<String, List<String>> group : groups.entrySet()) {
-            run.apply(group.getValue(), Function.identity(), downArgs(group.getKey()), String::length,
-                    ScontrolSlurmControl::exitedZero, true);
+    public void setInstances(List<NodeInstance> instances, NodeInstance.Support support) throws SlurmException {
+        if (support == NodeInstance.Support.NONE || instances.isEmpty()) {
+            return;
+        }
+        List<NodeInstance> all = List.copyOf(instances);
+        Run run =
+                new Run("set instance of", all.stream().map(NodeInstance::node).toList());
+        Function<List<NodeInstance>, List<String>> args = batch -> List.of(
+                "update",
+                "nodename=" + join(batch, NodeInstance::node),
+                "instanceid=" + join(batch, NodeInstance::id),
+                "instancetype=" + join(batch, NodeInstance::type));
+        Function<NodeInstance, Integer> width = i ->
+                Math.max(i.node().length(), Math.max(i.id().length(), i.type().length()));
+        if (support == NodeInstance.Support.PAIRED) {
+            run.apply(all, NodeInstance::node, args, width, ScontrolSlurmControl::exitedZero, true);
+        } else {
+            for (NodeInstance one : all) {
+                run.apply(List.of(one), NodeInstance::node, args, width, ScontrolSlurmControl::exitedZero, true);
+            }
         }
         run.finish();
     }
 
     @Override
-    public void failAndPowerDown(Map<String, String> reasonByNode) throws SlurmException {
+    public void failNodes(Map<String, String> reasonByNode) throws SlurmException {
+        setStateWithReason("mark down", "down", reasonByNode);
+    }
+
+    @Override
+    public void drainNodes(Map<String, String> reasonByNode) throws SlurmException {
+        setStateWithReason("drain", "drain", reasonByNode);
+    }
+
+    @Override
+    public void powerDown(Map<String, String> reasonByNode) throws SlurmException {
         Map<String, List<String>> groups = groupByReason(reasonByNode);
         Run run = new Run("mark down and power down", List.copyOf(reasonByNode.keySet()));
         for (Map.Entry<String, List<String>> group : groups.entrySet()) {
-            List<String> down = run.apply(group.getValue(), Function.identity(), downArgs(group.getKey()),
-                    String::length, ScontrolSlurmControl::exitedZero, false);
-            run.apply(down, Function.identity(),
+            String reason = group.getKey();
+            List<String> down = run.apply(
+                    group.getValue(),
+                    Function.identity(),
+                    batch -> List.of("update", "nodename=" + String.join(",", batch), "state=down", "reason=" + reason),
+                    String::length,
+                    ScontrolSlurmControl::exitedZero,
+                    false);
+            run.apply(
+                    down,
+                    Function.identity(),
                     batch -> List.of("update", "nodename=" + String.join(",", batch), "state=power_down_force"),
-                    String::length, ScontrolSlurmControl::exitedZero, true);
+                    String::length,
+                    ScontrolSlurmControl::exitedZero,
+                    true);
+        }
+        run.finish();
+    }
+
+    @Override
+    public List<SlurmNode> showNodes(List<String> nodes) throws SlurmException {
+        if (nodes.isEmpty()) {
+            return List.of();
+        }
+        Run run = new Run("show nodes", List.of());
+        String out = run.readAllowingUnknown(List.of("show", "node", "--oneliner", Hostlist.compress(nodes)));
+        ZoneId zone = ZoneId.systemDefault();
+        List<SlurmNode> result = new ArrayList<>();
+        for (String line : out.lines().toList()) {
+            SlurmNode node = SlurmNode.parse(line, zone);
+            if (node != null) {
+                result.add(node);
+            }
+        }
+        return result;
+    }
+
+    /** {@code update nodename=... state=<state> reason=<reason>}, one call per reason and batch. */
+    private void setStateWithReason(String action, String state, Map<String, String> reasonByNode)
+            throws SlurmException {
+        Map<String, List<String>> groups = groupByReason(reasonByNode);
+        Run run = new Run(action, List.copyOf(reasonByNode.keySet()));
+        for (Map.Entry<String, List<String>> group : groups.entrySet()) {
+            String reason = group.getKey();
+            run.apply(
+                    group.getValue(),
+                    Function.identity(),
+                    batch -> List.of(
+                            "update", "nodename=" + String.join(",", batch), "state=" + state, "reason=" + reason),
+                    String::length,
+                    ScontrolSlurmControl::exitedZero,
+                    true);
         }
         run.finish();
     }
@@ -120,7 +211,9 @@ public final class ScontrolSlurmControl implements SlurmControl {
         List<String> unique = new ArrayList<>(new LinkedHashSet<>(nodes));
         unique.forEach(n -> NodeNames.check("node name", n));
         Run run = new Run("return to service", unique);
-        run.apply(unique, Function.identity(),
+        run.apply(
+                unique,
+                Function.identity(),
                 batch -> List.of("update", "nodename=" + String.join(",", batch), "state=resume"),
                 String::length,
                 (result, single) -> {
@@ -135,12 +228,45 @@ public final class ScontrolSlurmControl implements SlurmControl {
                         return true;
                     }
                     return false;
-                }, true);
+                },
+                true);
         run.finish();
     }
 
-    private static Function<List<String>, List<String>> downArgs(String reason) {
-        return batch -> List.of("update", "nodename=" + String.join(",", batch), "state=down", "reason=" + reason);
+    @Override
+    public SlurmLimits limits() throws SlurmException {
+        Run run = new Run("read the configuration", List.of());
+        String config = run.read(List.of("show", "config"));
+        String partitions;
+        try {
+            partitions = run.read(List.of("show", "partition", "--oneliner"));
+        } catch (SlurmException e) {
+            partitions = null; // the global values still hold
+        }
+        return SlurmLimits.parse(config, partitions);
+    }
+
+    @Override
+    public SlurmSnapshot snapshot() throws SlurmException {
+        Run run = new Run("read the configuration, partitions and nodes", List.of());
+        return new SlurmSnapshot(
+                run.read(List.of("show", "config")),
+                run.read(List.of("show", "partition", "--oneliner")),
+                run.read(List.of("show", "node", "--oneliner")));
+    }
+
+    @Override
+    public void checkUsable() throws SlurmException {
+        try {
+            CommandRunner.checkRunnable(scontrol);
+        } catch (ProgramNotFoundException e) {
+            throw new ScontrolNotFoundException(scontrol, e.problem(), List.of(), e);
+        }
+    }
+
+    @Override
+    public ScontrolSlurmControl until(long endNanos) {
+        return new ScontrolSlurmControl(scontrol, timeout, runner, maxNodesPerCall, endNanos);
     }
 
     /** Nodes grouped by their cleaned reason, groups in order of first appearance. */
@@ -148,7 +274,8 @@ public final class ScontrolSlurmControl implements SlurmControl {
         Map<String, List<String>> groups = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : reasonByNode.entrySet()) {
             NodeNames.check("node name", e.getKey());
-            groups.computeIfAbsent(NodeReason.clean(e.getValue()), r -> new ArrayList<>()).add(e.getKey());
+            groups.computeIfAbsent(NodeReason.clean(e.getValue()), r -> new ArrayList<>())
+                    .add(e.getKey());
         }
         return groups;
     }
@@ -165,8 +292,11 @@ public final class ScontrolSlurmControl implements SlurmControl {
     }
 
     private static String nodeArg(CommandResult result) {
-        return result.command().stream().filter(a -> a.startsWith("nodename=")).findFirst()
-                .map(a -> a.substring("nodename=".length())).orElse("?");
+        return result.command().stream()
+                .filter(a -> a.startsWith("nodename="))
+                .findFirst()
+                .map(a -> a.substring("nodename=".length()))
+                .orElse("?");
     }
 
     private static boolean exitedZero(CommandResult result, boolean single) {
@@ -180,8 +310,7 @@ public final class ScontrolSlurmControl implements SlurmControl {
     }
 
     /** A node the request was not applied to, and why. */
-    private record Failure(String node, int exitCode, String stderrLine) {
-    }
+    private record Failure(String node, int exitCode, String stderrLine) {}
 
     /**
      * One public call: the nodes it is about, those done so far, and the nodes refused one by one. A failure that is
@@ -202,8 +331,14 @@ public final class ScontrolSlurmControl implements SlurmControl {
          * Sends {@code items} in batches and returns the nodes the request was applied to; with {@code lastStep} they
          * count as done. Node-specific refusals are collected; any other failure throws.
          */
-        <T> List<String> apply(List<T> items, Function<T, String> nodeOf, Function<List<T>, List<String>> args,
-                               Function<T, Integer> width, Acceptance ok, boolean lastStep) throws SlurmException {
+        <T> List<String> apply(
+                List<T> items,
+                Function<T, String> nodeOf,
+                Function<List<T>, List<String>> args,
+                Function<T, Integer> width,
+                Acceptance ok,
+                boolean lastStep)
+                throws SlurmException {
             List<String> applied = new ArrayList<>();
             for (List<T> batch : batches(items, width)) {
                 CommandResult result = call(args.apply(batch));
@@ -212,18 +347,18 @@ public final class ScontrolSlurmControl implements SlurmControl {
                 } else if (!nodeSpecific(result)) {
                     throw failedRun(result);
                 } else if (batch.size() == 1) {
-                    failures.add(new Failure(nodeOf.apply(batch.get(0)), result.exitCode(),
-                            result.stderrFirstLine()));
+                    failures.add(new Failure(nodeOf.apply(batch.get(0)), result.exitCode(), result.stderrFirstLine()));
                 } else {
-                    LOG.warn("scontrol refused a call for {} nodes ({}); sending them one per call", batch.size(),
+                    LOG.warn(
+                            "scontrol refused a call for {} nodes ({}); sending them one per call",
+                            batch.size(),
                             result.stderrFirstLine());
                     for (T item : batch) {
                         CommandResult single = call(args.apply(List.of(item)));
                         if (ok.ok(single, true)) {
                             applied.add(nodeOf.apply(item));
                         } else if (nodeSpecific(single)) {
-                            failures.add(new Failure(nodeOf.apply(item), single.exitCode(),
-                                    single.stderrFirstLine()));
+                            failures.add(new Failure(nodeOf.apply(item), single.exitCode(), single.stderrFirstLine()));
                         } else {
                             throw failedRun(single);
                         }
@@ -236,23 +371,55 @@ public final class ScontrolSlurmControl implements SlurmControl {
             return applied;
         }
 
+        /**
+         * A read-only call for nodes, some of which slurmctld may not know: its stdout, which lists the others (scontrol
+         * exits 1 and names the unknown ones on stderr).
+         */
+        String readAllowingUnknown(List<String> args) throws SlurmException {
+            CommandResult result = call(args);
+            if (!result.succeeded()
+                    && (result.stdout().isBlank() || !result.stderr().contains("not found"))) {
+                throw failedRun(result);
+            }
+            return result.stdout();
+        }
+
+        /** One read-only call ({@code show ...}); its stdout, or a SlurmException when it fails. */
+        String read(List<String> args) throws SlurmException {
+            CommandResult result = call(args);
+            if (!result.succeeded()) {
+                throw failedRun(result);
+            }
+            return result.stdout();
+        }
+
         void finish() throws SlurmException {
             if (failures.isEmpty()) {
                 return;
             }
             Failure first = failures.get(0);
-            StringBuilder msg = new StringBuilder("scontrol could not ").append(action).append(' ')
-                    .append(failures.size()).append(failures.size() == 1 ? " node: " : " nodes: ");
+            StringBuilder msg = new StringBuilder("scontrol could not ")
+                    .append(action)
+                    .append(' ')
+                    .append(failures.size())
+                    .append(failures.size() == 1 ? " node: " : " nodes: ");
             int shown = Math.min(failures.size(), 5);
             for (int i = 0; i < shown; i++) {
                 Failure f = failures.get(i);
-                msg.append(i == 0 ? "" : ", ").append(f.node()).append(" (exit ").append(f.exitCode())
-                        .append(f.stderrLine().isEmpty() ? "" : ": " + f.stderrLine()).append(')');
+                msg.append(i == 0 ? "" : ", ")
+                        .append(f.node())
+                        .append(" (exit ")
+                        .append(f.exitCode())
+                        .append(f.stderrLine().isEmpty() ? "" : ": " + f.stderrLine())
+                        .append(')');
             }
             if (failures.size() > shown) {
                 msg.append(" and ").append(failures.size() - shown).append(" more");
             }
-            throw new SlurmException(msg.toString(), first.exitCode(), first.stderrLine(),
+            throw new SlurmException(
+                    msg.toString(),
+                    first.exitCode(),
+                    first.stderrLine(),
                     failures.stream().map(Failure::node).toList());
         }
 
@@ -266,9 +433,17 @@ public final class ScontrolSlurmControl implements SlurmControl {
             String first = result.stderrFirstLine();
             String last = result.stderrLastLine();
             String err = first.isEmpty() ? "no message" : first.equals(last) ? first : first + " ... " + last;
-            return new SlurmException("scontrol " + String.join(" ", abbreviated(result.command().subList(1,
-                    result.command().size()))) + " failed with exit code " + result.exitCode() + ": " + err + "; "
-                    + count(failed.size()) + " not done", result.exitCode(), first, failed);
+            return new SlurmException(
+                    "scontrol "
+                            + String.join(
+                                    " ",
+                                    abbreviated(result.command()
+                                            .subList(1, result.command().size()))) + " failed with exit code "
+                            + result.exitCode() + ": " + err + "; "
+                            + count(failed.size()) + " not done",
+                    result.exitCode(),
+                    first,
+                    failed);
         }
 
         private CommandResult call(List<String> args) throws SlurmException {
@@ -276,20 +451,42 @@ public final class ScontrolSlurmControl implements SlurmControl {
             command.add(scontrol.toString());
             command.addAll(args);
             CommandResult result;
+            Duration limit = timeout;
+            if (endNanos != null) {
+                long left = endNanos - System.nanoTime();
+                if (left < MIN_CALL_TIME.toNanos()) {
+                    List<String> failed = notDone();
+                    throw new SlurmException(
+                            "no time left before the deadline to run scontrol " + String.join(" ", abbreviated(args))
+                                    + "; " + count(failed.size()) + " not done",
+                            SlurmException.NO_EXIT_CODE,
+                            "",
+                            failed);
+                }
+                limit = left < timeout.toNanos() ? Duration.ofNanos(left) : timeout;
+            }
             try {
-                result = runner.run(command, timeout);
+                result = runner.run(command, limit);
             } catch (ProgramNotFoundException e) {
                 throw new ScontrolNotFoundException(scontrol, e.problem(), notDone(), e);
             } catch (CommandTimeoutException e) {
                 List<String> failed = notDone();
-                throw new SlurmException("scontrol " + String.join(" ", abbreviated(args)) + " did not finish within "
-                        + CommandRunner.format(timeout) + " and was killed (is slurmctld answering?); "
-                        + count(failed.size()) + " not done", SlurmException.NO_EXIT_CODE, "", failed, e);
+                throw new SlurmException(
+                        "scontrol " + String.join(" ", abbreviated(args)) + " did not finish within "
+                                + CommandRunner.format(limit) + " and was killed (is slurmctld answering?); "
+                                + count(failed.size()) + " not done",
+                        SlurmException.NO_EXIT_CODE,
+                        "",
+                        failed,
+                        e);
             } catch (IOException e) {
                 throw new SlurmException(e.getMessage(), SlurmException.NO_EXIT_CODE, "", notDone(), e);
             }
             if (LOG.isDebugEnabled()) {
-                LOG.debug("{} -> exit {} in {} ms{}", String.join(" ", abbreviated(command)), result.exitCode(),
+                LOG.debug(
+                        "{} -> exit {} in {} ms{}",
+                        String.join(" ", abbreviated(command)),
+                        result.exitCode(),
                         result.duration().toMillis(),
                         result.stderr().isBlank() ? "" : ": " + result.stderrFirstLine());
             }
@@ -321,7 +518,8 @@ public final class ScontrolSlurmControl implements SlurmControl {
     /** scontrol's own refusals that concern single nodes: worth retrying the batch one node per call. */
     private static boolean nodeSpecific(CommandResult result) {
         return result.exitCode() != 0
-                && (result.stderr().contains(INVALID_NODE_NAME) || result.stderr().contains(INVALID_NODE_STATE));
+                && (result.stderr().contains(INVALID_NODE_NAME)
+                        || result.stderr().contains(INVALID_NODE_STATE));
     }
 
     private static String count(int nodes) {

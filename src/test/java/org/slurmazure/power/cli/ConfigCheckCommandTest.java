@@ -147,4 +147,56 @@ class ConfigCheckCommandTest {
         assertEquals(ExitCode.INVALID_INPUT, exit);
         assertTrue(err.toString().startsWith("config: a subcommand is required"), err.toString());
     }
+
+    @Test
+    void givenSlurmTimeoutsBelowTheDeadlines_whenChecked_thenEachIsAWarningWithTheLimitTheProgramsUse()
+            throws Exception {
+        Path file = ConfigFixtures.full(dir);
+        java.nio.file.Files.delete(dir.resolve("scontrol"));
+        org.slurmazure.power.slurm.FakeScontrol.install(dir).showConfig(
+                "SLURM_VERSION = 24.11.5\nResumeTimeout = 300 sec\nSuspendTimeout = 60 sec\n");
+
+        int exit = run("config", "check", "--config", file.toString());
+
+        assertEquals(ExitCode.OK, exit, err.toString());
+        List<String> lines = out.toString().lines().toList();
+        assertTrue(lines.contains("slurm.conf (scontrol show config)"), out.toString());
+        assertTrue(lines.contains("  ResumeTimeout         300 s"), out.toString());
+        assertTrue(lines.contains("  kill timer            300 s after a program starts (Slurm 23.02+ kills it then)"),
+                out.toString());
+        assertTrue(err.toString().contains(file + ": warning: limits.resumeDeadline: 540s does not fit in Slurm's "
+                + "limits (ResumeTimeout=300): every resume ends within 270 s"), err.toString());
+        assertFalse(err.toString().contains("limits.suspendDeadline"), err.toString());
+    }
+
+    @Test
+    void givenNoAnswerFromScontrol_whenChecked_thenTheSummarySaysSoAndTheExitIsStillZero() throws Exception {
+        Path file = ConfigFixtures.full(dir);
+        java.nio.file.Files.writeString(dir.resolve("scontrol"), "#!/bin/sh\necho 'slurm_load_ctl_conf error: "
+                + "Unable to contact slurm controller' >&2\nexit 1\n");
+
+        int exit = run("config", "check", "--config", file.toString());
+
+        assertEquals(ExitCode.OK, exit, err.toString());
+        assertTrue(out.toString().contains("  not read              scontrol show config failed with exit code 1: "
+                + "slurm_load_ctl_conf error: Unable to contact slurm controller"), out.toString());
+    }
+
+    @Test
+    void givenResumeTimeoutInfinite_whenChecked_thenAWarningSaysWhatItCostsAndNoDeadlineIsCut() throws Exception {
+        Path file = ConfigFixtures.full(dir);
+        java.nio.file.Files.delete(dir.resolve("scontrol"));
+        org.slurmazure.power.slurm.FakeScontrol.install(dir).showConfig(
+                "SLURM_VERSION = 25.05.3\nResumeTimeout = INFINITE\nSuspendTimeout = 180 sec\n");
+
+        int exit = run("config", "check", "--config", file.toString());
+
+        assertEquals(ExitCode.OK, exit, err.toString());
+        List<String> lines = out.toString().lines().toList();
+        assertTrue(lines.contains("  ResumeTimeout         INFINITE"), out.toString());
+        assertTrue(lines.contains("  kill timer            none in practice (ResumeTimeout=INFINITE)"), out.toString());
+        assertTrue(err.toString().contains("warning: slurm.conf: ResumeTimeout=INFINITE: Slurm never gives up"),
+                err.toString());
+        assertFalse(err.toString().contains("does not fit"), err.toString());
+    }
 }

@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.slurmazure.power.emulator.PowerState;
 import org.slurmazure.power.emulator.FaultRule;
@@ -228,18 +230,31 @@ class PowerProgramsTest {
     }
 
     @Test
-    void throttledStartIsRetriedAfterRetryAfterAndSucceeds() throws Exception {
+    void throttledStartsHoldBackEveryWriteUntilRetryAfterThenSucceed() throws Exception {
         try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2))) {
-            bed.emulator.addFault(FaultRule.on("POST", "/start$").status(429).retryAfter(1).times(2));
+            // More 429s than the SDK's own retries (3): the engine and the throttle gate must handle them.
+            bed.emulator.addFault(FaultRule.on("POST", "/azc001/start$").status(429).retryAfter(1).times(5));
 
             PowerTestBed.Run run = bed.run("resume", "azc[001-002]");
 
-            assertEquals(0, run.exit(), run.out());
-            assertEquals(2, bed.emulator.statusCount(429));
-            assertTrue(bed.log().contains(" Azure requests, 2 throttled"), bed.log());
-            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
-            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc002").powerState());
+            assertEquals(0, run.exit(), run.out() + bed.log());
+            assertEquals(5, bed.emulator.statusCount(429));
+            assertTrue(bed.log().contains(" Azure requests, 5 throttled"), bed.log());
             assertResumedOk(bed, "azc001", "azc002");
+            // No write reached Azure inside a window a 429 had opened (from 0.1 s after it, for its Retry-After).
+            List<org.slurmazure.power.emulator.RequestRecord> posts = bed.emulator.requests().stream()
+                    .filter(r -> r.method().equals("POST")).toList();
+            for (org.slurmazure.power.emulator.RequestRecord throttled : posts) {
+                if (throttled.status() != 429) {
+                    continue;
+                }
+                java.time.Instant open = throttled.time().plusMillis(100);
+                java.time.Instant close = throttled.time().plusSeconds(1);
+                for (org.slurmazure.power.emulator.RequestRecord r : posts) {
+                    assertFalse(r.time().isAfter(open) && r.time().isBefore(close),
+                            r + " was sent inside the window of " + throttled);
+                }
+            }
         }
     }
 
@@ -279,10 +294,16 @@ class PowerProgramsTest {
                 "limits: { resumeDeadline: 20s, requestTimeout: 5s }\n")) {
             bed.emulator.failTokenRequests(500, 1000);
 
+            long start = System.nanoTime();
             PowerTestBed.Run run = bed.run("resume", "azc[001-002]");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
 
             assertEquals(ExitCode.CONFIG_ERROR, run.exit(), run.out() + bed.log());
             assertEquals(0, bed.emulator.count("POST", "/start$"));
+            // A 500 of the token endpoint may pass: tried again until the work end, and no longer than the deadline.
+            assertTrue(bed.log().contains("cannot reach Azure yet"), bed.log());
+            assertTrue(bed.emulator.count("POST", "/oauth2/v2.0/token$") >= 2, bed.log());
+            assertTrue(tookMs < 20_000, "took " + tookMs + " ms with a 20 s deadline");
             assertTrue(bed.log().contains("node=azc001 vm=hpc1-burst/azc001 action=none result=failed class=auth"),
                     bed.log());
             List<String> down = stateCall(bed);
@@ -311,10 +332,14 @@ class PowerProgramsTest {
 
             PowerTestBed.Run run = bed.run("resume", "azc001");
 
-            assertEquals(1, run.exit());
-            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc001").powerState());
-            assertTrue(bed.log().contains("scontrol not found at " + bed.scontrol.path()), bed.log());
-            assertTrue(bed.log().contains("set NodeAddr of [azc001="), bed.log());
+            // Nothing is started that Slurm could not be told about.
+            assertEquals(ExitCode.CONFIG_ERROR, run.exit());
+            assertEquals(PowerState.DEALLOCATED, bed.emulator.vm("azc001").powerState());
+            assertEquals(0, bed.emulator.count("POST", "/start$"));
+            assertTrue(bed.log().contains("resume: cannot tell Slurm anything: scontrol not found at "
+                    + bed.scontrol.path() + " (set slurm.scontrol in the configuration); nothing started"), bed.log());
+            assertTrue(bed.log().contains("node=azc001 vm=hpc1-burst/azc001 action=none result=failed class=config"),
+                    bed.log());
         }
     }
 
@@ -446,6 +471,369 @@ class PowerProgramsTest {
             assertEquals(1, run.err().lines().count(), run.err());
             assertTrue(run.err().contains("invalid hostlist \"azc[3-1]\""), run.err());
             assertTrue(bed.log().contains("nothing done"));
+        }
+    }
+
+    @Test
+    void aSlowScontrolStillGetsEveryAddressAndTheSummaryCountsIt() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(3))) {
+            bed.scontrol.delay(1.5);
+
+            PowerTestBed.Run run = bed.run("resume", "azc[001-003]");
+
+            assertEquals(0, run.exit(), run.out() + bed.log());
+            assertResumedOk(bed, "azc001", "azc002", "azc003");
+            assertFalse(bed.log().contains("FAILED"), bed.log());
+        }
+    }
+
+    @Test
+    void aSlowScontrolStillReturnsEveryResumeFailNodeToService() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING))
+                .vm(PowerTestBed.vm("azc002")))) {
+            bed.scontrol.delay(1.5);
+
+            PowerTestBed.Run run = bed.run("resume-fail", "azc[001-002]");
+
+            assertEquals(0, run.exit(), run.out() + bed.log());
+            List<String> resumed = new java.util.ArrayList<>();
+            bed.scontrolCalls().forEach(c -> resumed.addAll(List.of(c.get(1).substring(9).split(","))));
+            java.util.Collections.sort(resumed);
+            assertEquals(List.of("azc001", "azc002"), resumed);
+        }
+    }
+
+    @Test
+    void aHungScontrolCannotStretchTheRunPastItsDeadline() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2),
+                "limits: { resumeDeadline: 8s, requestTimeout: 2s }\n")) {
+            bed.scontrol.hang();
+
+            long start = System.nanoTime();
+            PowerTestBed.Run run = bed.run("resume", "azc[001-002]");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(ExitCode.PARTIAL_FAILURE, run.exit(), run.out());
+            assertTrue(tookMs < 9_000, "took " + tookMs + " ms with an 8 s deadline");
+            String log = bed.log();
+            assertTrue(log.contains("node=azc001 vm=hpc1-burst/azc001: Slurm was not told NodeAddr="), log);
+            assertTrue(log.contains("node=azc002 vm=hpc1-burst/azc002: Slurm was not told NodeAddr="), log);
+            assertTrue(log.contains("summary: resume 2 nodes: 2 ok, 0 failed") && log.contains(
+                    "Slurm not told about 2 node(s)"), log);
+        }
+    }
+
+    @ParameterizedTest(name = "Slurm {0}: {1}")
+    @CsvSource({"22.05.8, none", "23.11.10, one call per node", "24.11.5, one call per node", "26.05.5, paired lists"})
+    void resumeRecordsEachVmForSlurmsInstanceAccountingAsTheVersionTakesIt(String version, String how)
+            throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2))) {
+            bed.scontrol.showConfig("SLURM_VERSION = " + version + "\nResumeTimeout = 600 sec\n");
+
+            PowerTestBed.Run run = bed.run("resume", "azc[001-002]");
+
+            assertEquals(0, run.exit(), run.err() + run.out());
+            List<List<String>> updates = bed.scontrolCalls();
+            List<List<String>> instance = updates.stream()
+                    .filter(c -> c.stream().anyMatch(a -> a.startsWith("instanceid=")))
+                    .toList();
+            // never in the call that sets NodeAddr: a refused instance field must not cost the node its address
+            assertTrue(updates.stream().filter(c -> c.stream().anyMatch(a -> a.startsWith("nodeaddr=")))
+                    .noneMatch(c -> c.stream().anyMatch(a -> a.startsWith("instance"))), updates.toString());
+            String id1 = bed.emulator.vm("azc001").resourceId();
+            String id2 = bed.emulator.vm("azc002").resourceId();
+            String size = bed.emulator.vm("azc001").vmSize();
+            switch (how) {
+                case "none" -> assertEquals(List.of(), instance);
+                case "one call per node" -> assertEquals(
+                        java.util.Set.of(
+                                List.of("update", "nodename=azc001", "instanceid=" + id1, "instancetype=" + size),
+                                List.of("update", "nodename=azc002", "instanceid=" + id2, "instancetype=" + size)),
+                        java.util.Set.copyOf(instance));
+                default -> {
+                    java.util.Map<String, String> idByNode = new java.util.TreeMap<>();
+                    for (List<String> call : instance) {
+                        String[] nodes = call.get(1).substring("nodename=".length()).split(",");
+                        String[] ids = call.get(2).substring("instanceid=".length()).split(",");
+                        String[] types = call.get(3).substring("instancetype=".length()).split(",");
+                        assertEquals(nodes.length, ids.length, call.toString());
+                        assertEquals(nodes.length, types.length, call.toString());
+                        for (int i = 0; i < nodes.length; i++) {
+                            idByNode.put(nodes[i], ids[i] + " " + types[i]);
+                        }
+                    }
+                    assertEquals(java.util.Map.of("azc001", id1 + " " + size, "azc002", id2 + " " + size), idByNode);
+                }
+            }
+            if (!how.equals("none")) {
+                assertTrue(bed.log().contains("slurm: set InstanceId/InstanceType of ["), bed.log());
+            }
+        }
+    }
+
+    @Test
+    void instanceFieldsSlurmRefusesAreLoggedButDoNotFailTheRun() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            bed.scontrol.showConfig("SLURM_VERSION = 24.11.5\nResumeTimeout = 600 sec\n");
+            bed.scontrol.failWhen("instanceid=", 1, "scontrol: error: Update of this parameter is not supported: instanceid");
+
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(0, run.exit(), run.err() + run.out());
+            String log = bed.log();
+            assertTrue(log.contains("slurm: set NodeAddr of [azc001="), log);
+            assertTrue(log.contains("InstanceId/InstanceType of [azc001] not recorded (accounting only)"), log);
+            assertFalse(log.contains("Slurm was not told"), log);
+        }
+    }
+
+    @Test
+    void aPowerActionsFixedArgumentsComeBeforeTheHostlistAndAreLogged() throws Exception {
+        // slurm.conf 26.05: PowerAction=azure-resume Location=slurmctld Program="<resume> --config <file>"
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(2))) {
+            PowerTestBed.Run run = bed.runAsGiven("resume", "--config", bed.config.toString(), "azc[001-002]");
+
+            assertEquals(0, run.exit(), run.err() + run.out());
+            assertEquals(PowerState.RUNNING, bed.emulator.vm("azc002").powerState());
+            assertTrue(bed.log().contains("invoked Resume slurm-azure-power resume azc[001-002] (arguments: --config "
+                    + bed.config + ")"), bed.log());
+        }
+    }
+
+    @Test
+    void aSlowTokenEndpointDoesNotCarryTheRunPastSlurmsResumeTimeout() throws Exception {
+        // the token is asked for while Slurm's limits are read: once they cut the deadline to 7 s, the token is not
+        // waited for past that, however long limits.requestTimeout would allow
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1),
+                "limits: { resumeDeadline: 60s, requestTimeout: 30s }\n")) {
+            bed.scontrol.showConfig("SLURM_VERSION = 24.11.5\nResumeTimeout = 12 sec\nSuspendTimeout = 10 sec\n");
+            bed.emulator.addFault(FaultRule.on("POST", "/oauth2/v2.0/token$").delay(Duration.ofSeconds(20)));
+
+            long start = System.nanoTime();
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(ExitCode.CONFIG_ERROR, run.exit(), run.out()); // a token endpoint failing until the deadline
+            assertTrue(tookMs < 9_000, "took " + tookMs + " ms; ResumeTimeout=12 leaves 7 s");
+            String log = bed.log();
+            assertTrue(log.contains("no token from the identity endpoint before the run's work end"), log);
+            assertTrue(log.contains("slurm: mark down [azc001]: done"), log);
+            assertEquals(0, bed.posts("azc001", "start"));
+        }
+    }
+
+    @Test
+    void aDeadlineAboveSlurmsResumeTimeoutIsCutAndSaidSo() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").startHangs(true)),
+                "limits: { resumeDeadline: 60s, requestTimeout: 2s }\n")) {
+            bed.scontrol.showConfig("SLURM_VERSION = 24.11.5\nResumeTimeout = 12 sec\nSuspendTimeout = 10 sec\n");
+
+            long start = System.nanoTime();
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(ExitCode.PARTIAL_FAILURE, run.exit(), run.out());
+            assertTrue(tookMs < 8_000, "took " + tookMs + " ms; ResumeTimeout=12 leaves 7 s");
+            String log = bed.log();
+            assertTrue(log.contains("limits.resumeDeadline (60 s) does not fit in Slurm's limits "
+                    + "(ResumeTimeout=12)"), log);
+            assertTrue(log.contains("this run ends within 7 s"), log);
+            assertTrue(log.contains("class=timeout"), log);
+            assertEquals(1, bed.posts("azc001", "deallocate"));
+            assertEquals(List.of(List.of("show", "config"), List.of("show", "partition", "--oneliner")),
+                    bed.scontrol.reads());
+        }
+    }
+
+    @Test
+    void suspendThatCannotDeallocateMarksTheNodeDownSoItIsNotCountedAsPoweredDown() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING)),
+                "limits: { suspendDeadline: 5s, requestTimeout: 2s }\n")) {
+            bed.emulator.addFault(FaultRule.on("POST", "/deallocate$").status(500).times(FaultRule.ALWAYS));
+
+            PowerTestBed.Run run = bed.run("suspend", "azc001");
+
+            assertEquals(ExitCode.PARTIAL_FAILURE, run.exit());
+            assertTrue(bed.emulator.count("POST", "/deallocate$") >= 2, "retried until the deadline");
+            List<String> down = stateCall(bed);
+            assertEquals(List.of("update", "nodename=azc001", "state=down"), down.subList(0, 3));
+            assertTrue(down.get(3).startsWith("reason=azure: azure-error: "), down.toString());
+            assertTrue(bed.log().contains("VM " + bed.emulator.vm("azc001").resourceId()
+                    + " may still be running (and billing)"), bed.log());
+        }
+    }
+
+    @Test
+    void resumeFailDrainsNodesThatCanNeverWorkInsteadOfReturningThemToTheLoop() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+                .vm(PowerTestBed.vm("azc001").tag("slurm-cluster", "other"))
+                .vm(PowerTestBed.vm("azc003")))) {
+            // azc001 is not ours, azc002 does not exist, gpu1 is in no group, azc003 is fine.
+            PowerTestBed.Run run = bed.run("resume-fail", "azc[001-003],gpu1");
+
+            assertEquals(ExitCode.PARTIAL_FAILURE, run.exit());
+            List<List<String>> calls = bed.scontrolCalls();
+            assertTrue(calls.contains(List.of("update", "nodename=azc003", "state=resume")), calls.toString());
+            java.util.Set<String> drained = new java.util.TreeSet<>();
+            for (List<String> c : calls) {
+                if (c.get(2).equals("state=drain")) {
+                    drained.addAll(List.of(c.get(1).substring(9).split(",")));
+                }
+                assertFalse(c.get(2).equals("state=resume") && !c.get(1).equals("nodename=azc003"), c.toString());
+            }
+            assertEquals(java.util.Set.of("azc001", "azc002", "gpu1"), drained);
+            assertFalse(bed.log().contains("azc002: VM"), "a VM that does not exist is not 'still running'");
+        }
+    }
+
+    @Test
+    void nodesInNoGroupShareOneScontrolCall() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0))) {
+            PowerTestBed.Run run = bed.run("resume", "gpu[1-50]");
+
+            assertEquals(ExitCode.PARTIAL_FAILURE, run.exit());
+            List<List<String>> calls = bed.scontrolCalls();
+            assertEquals(1, calls.size(), calls.toString());
+            assertTrue(calls.get(0).get(1).startsWith("nodename=gpu1,gpu2,"), calls.toString());
+            assertEquals("reason=azure: no-group: node is in no node group of " + bed.config, calls.get(0).get(3));
+        }
+    }
+
+    @Test
+    void aBrokenConfigurationLogsWhereItSaysAndMarksTheNodesDown() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            Files.writeString(bed.config, Files.readString(bed.config).replace("resourceGroup: hpc1-burst",
+                    "resourceGroup: \"bad group/\""));
+
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(ExitCode.CONFIG_ERROR, run.exit());
+            assertTrue(bed.log().contains("resume azc001: invalid configuration " + bed.config), bed.log());
+            List<String> down = stateCall(bed);
+            assertEquals(List.of("update", "nodename=azc001", "state=down"), down.subList(0, 3));
+            assertTrue(down.get(3).startsWith("reason=azure: config: invalid configuration " + bed.config),
+                    down.toString());
+            assertEquals(0, bed.emulator.count("POST", "/start$"));
+        }
+    }
+
+    @Test
+    void aHostlistLargerThanTheNodeGroupsIsRefusedAtOnce() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0))) {
+            long start = System.nanoTime();
+            PowerTestBed.Run run = bed.run("resume", "c[1-2000]x[1-2000]");
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(ExitCode.INVALID_INPUT, run.exit());
+            assertEquals("resume: the hostlist names 4000000 nodes, far more than the node groups hold (20): not a "
+                    + "list slurmctld sends", run.err().strip());
+            assertTrue(tookMs < 5_000, "took " + tookMs + " ms");
+            assertTrue(bed.log().length() < 2_000, bed.log());
+        }
+    }
+
+    @Test
+    void aNodeNameThatIsNotAsciiIsRefusedWithOneLine() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0))) {
+            PowerTestBed.Run run = bed.run("resume", "n\u00f6de1");
+            PowerTestBed.Run mangled = bed.run("resume", "n??de1");
+
+            assertEquals(ExitCode.INVALID_INPUT, run.exit());
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertTrue(run.err().contains("invalid character '\u00f6' (U+00F6) at position 2"), run.err());
+            assertEquals(ExitCode.INVALID_INPUT, mangled.exit());
+            assertEquals(List.of(), bed.scontrolCalls());
+        }
+    }
+
+    @Test
+    void aHugeResumeFileIsNotReadAndTheRunGoesOnFromTheHostlist() throws Exception {
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            Path huge = dir.resolve("resume.json");
+            try (java.io.OutputStream out = Files.newOutputStream(huge)) {
+                byte[] chunk = new byte[1 << 20];
+                java.util.Arrays.fill(chunk, (byte) ' ');
+                for (int i = 0; i <= PowerCommandRunner.MAX_RESUME_FILE >> 20; i++) {
+                    out.write(chunk);
+                }
+            }
+
+            PowerTestBed.Run run = bed.run("resume", "azc001", "--resume-file", huge.toString());
+
+            assertEquals(0, run.exit(), run.out() + bed.log());
+            assertTrue(bed.log().contains("is larger than 64 MiB: not read; going on from the hostlist alone"),
+                    bed.log());
+            assertResumedOk(bed, "azc001");
+        }
+    }
+
+    @Test
+    void everySubcommandAnswersHelp() {
+        for (String command : List.of("resume", "suspend", "resume-fail")) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            int exit = SlurmAzurePower.commandLine(new java.io.PrintWriter(out, true),
+                    new java.io.PrintWriter(new java.io.StringWriter(), true)).execute(command, "--help");
+            assertEquals(0, exit, command);
+            assertTrue(out.toString().contains("Usage: slurm-azure-power " + command), out.toString());
+        }
+    }
+
+    @Test
+    void anUnwritableLogFallsBackToSyslogAndSaysSo() throws Exception {
+        Path notADir = Files.writeString(dir.resolve("not-a-dir"), "x");
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1), "log: { file: "
+                + notADir.resolve("power_save.log") + " }\n")) {
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.err().startsWith("slurm-azure-power: warning: cannot write " + notADir.resolve(
+                    "power_save.log") + " (log.file); logging to "), run.err());
+            assertTrue(run.err().contains("node=azc001 vm=hpc1-burst/azc001 action=start result=ok"), run.err());
+        }
+    }
+
+    @Test
+    void aProxyPasswordInTheConfigurationIsNeverRepeated() throws Exception {
+        String password = "S3cretPass-proxy";
+        org.slurmazure.power.testing.SecretScan.secret(password);
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1))) {
+            Files.writeString(bed.config, Files.readString(bed.config).replaceFirst("(  caCertificates: .*\n)",
+                    "$1  proxy: http://svc:" + password + "@proxy.example:3128\n"));
+
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+            PowerTestBed.Run check = bed.run("config", "check");
+
+            assertEquals(ExitCode.CONFIG_ERROR, run.exit());
+            assertEquals(ExitCode.CONFIG_ERROR, check.exit());
+            assertTrue(check.err().contains("azure.proxy: found \"http://svc:****@proxy.example:3128\""), check.err());
+            for (String output : List.of(run.out(), run.err(), check.out(), check.err(), bed.log(),
+                    String.valueOf(bed.scontrolCalls()))) {
+                assertFalse(output.contains(password), output);
+            }
+        }
+    }
+
+    @Test
+    void aHandRunAsRootLeavesItsFilesToSlurmUser() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "only root can run as root");
+        java.nio.file.attribute.UserPrincipal slurmUser = dir.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName("nobody"); // stands for SlurmUser: any user but root
+        Path logDir = Files.createDirectories(dir.resolve("log"));
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Files.setOwner(logDir, slurmUser);
+        Files.setOwner(state, slurmUser);
+        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(1), "log: { file: "
+                + logDir.resolve("power_save.log") + " }\n")) {
+            PowerTestBed.Run run = bed.run("resume", "azc001");
+
+            assertEquals(0, run.exit(), run.err());
+            assertEquals(slurmUser, Files.getOwner(state.resolve("locks")));
+            assertEquals(slurmUser, Files.getOwner(state.resolve("locks/azc001.lock")));
+            assertEquals(slurmUser, Files.getOwner(logDir.resolve("power_save.log")));
         }
     }
 

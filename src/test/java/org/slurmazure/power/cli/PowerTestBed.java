@@ -13,6 +13,7 @@ import java.util.List;
 import org.slurmazure.power.emulator.ArmEmulator;
 import org.slurmazure.power.emulator.VmSpec;
 import org.slurmazure.power.slurm.FakeScontrol;
+import org.slurmazure.power.testing.SecretScan;
 
 /**
  * A test's world for the power programs: the ARM emulator over HTTPS (trusted through {@code caCertificates}), a
@@ -90,13 +91,20 @@ final class PowerTestBed implements AutoCloseable {
     }
 
     Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         String[] full = new String[args.length + 2];
         System.arraycopy(args, 0, full, 0, args.length);
         full[args.length] = "--config";
         full[args.length + 1] = config.toString();
+        return runAsGiven(full);
+    }
+
+    /** The command line exactly as given (no {@code --config} added). */
+    Run runAsGiven(String... full) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
         int exit = SlurmAzurePower.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(full);
+        SecretScan.output("power-programs-stdout", out.toString());
+        SecretScan.output("power-programs-stderr", err.toString());
         return new Run(exit, out.toString(), err.toString());
     }
 
@@ -114,6 +122,7 @@ final class PowerTestBed implements AutoCloseable {
 
     @Override
     public void close() {
+        SecretScan.file("power_save.log", log);
         emulator.close();
     }
 }

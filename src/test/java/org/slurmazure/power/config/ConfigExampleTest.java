@@ -26,7 +26,7 @@ class ConfigExampleTest {
     /** Every path exists: the state directory as a directory, everything else as a file only its owner can read. */
     private static final FileChecks EVERYTHING_PRESENT = path -> new FileInfo(path,
             path.equals(Config.DEFAULT_STATE_DIR) ? FileInfo.Kind.DIRECTORY : FileInfo.Kind.FILE,
-            Optional.of(PosixFilePermissions.fromString("rwx------")), Optional.of("slurm"), 100, true, true,
+            Optional.of(PosixFilePermissions.fromString("rwx------")), Optional.of("slurm"), 100, true, true, true,
             Optional.empty());
 
     @Test

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * With {@code waitForAddress}, a boot also waits (at most 10 s) until Slurm's NodeAddr of the node is no longer the
  * node name, i.e. the resume program has told Slurm the VM's address: a real VM takes far longer to boot than the
  * program takes to report, and a slurmd registering first would make slurmctld launch the job to an unresolvable
- * name.
+ * name. The NodeAddr it saw then is kept ({@link #addressAtBoot}): from Slurm 23.11 the registration replaces it.
  */
 final class BootAgent implements AutoCloseable {
     private final Path events;
@@ -41,6 +41,7 @@ final class BootAgent implements AutoCloseable {
     private final Map<String, Long> startingAt = new ConcurrentHashMap<>();
     private final Map<String, String> lastState = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> generation = new ConcurrentHashMap<>();
+    private final Map<String, String> addressAtBoot = new ConcurrentHashMap<>();
     private final ExecutorService boots = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "e2e-boot");
         t.setDaemon(true);
@@ -119,8 +120,10 @@ final class BootAgent implements AutoCloseable {
                 }
             }
             case "stopping", "deallocating", "stopped", "deallocated" -> {
-                if (lab.haltNode(node)) {
-                    timeline.log("agent: " + node + " shuts down: stopped slurmd -N " + node);
+                int killed = lab.haltNode(node);
+                if (killed > 0) {
+                    timeline.log("agent: " + node + " shuts down: killed slurmd -N " + node + " and " + (killed - 1)
+                            + " other processes of its VM");
                 }
             }
             default -> {
@@ -136,11 +139,12 @@ final class BootAgent implements AutoCloseable {
                 Thread.sleep(wait);
             }
             long waitedFrom = System.currentTimeMillis();
+            String addr = null;
             if (waitForAddress) {
                 long end = waitedFrom + 10_000;
                 while (System.currentTimeMillis() < end && generation.get(node).get() == gen) {
-                    NodeView v = lab.node(node);
-                    if (!v.addr().equals(node)) {
+                    addr = lab.node(node).addr();
+                    if (!addr.equals(node)) {
                         break;
                     }
                     Thread.sleep(200);
@@ -150,6 +154,9 @@ final class BootAgent implements AutoCloseable {
                 return;
             }
             long waited = System.currentTimeMillis() - waitedFrom;
+            if (addr != null) {
+                addressAtBoot.put(node, addr);
+            }
             lab.bootNode(node);
             timeline.log("agent: " + node + " booted: started slurmd -b -N " + node
                     + (waited > 300 ? " (waited " + waited + " ms for its NodeAddr)" : ""));
@@ -158,6 +165,11 @@ final class BootAgent implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             timeline.log("agent: cannot boot " + node + ": " + e);
         }
+    }
+
+    /** Slurm's NodeAddr of the node when the agent last started its slurmd (with waitForAddress), else "". */
+    String addressAtBoot(String node) {
+        return addressAtBoot.getOrDefault(node, "");
     }
 
     @Override

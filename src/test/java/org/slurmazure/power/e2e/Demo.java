@@ -43,21 +43,34 @@ public final class Demo {
         boolean direct = false;
         boolean keep = false;
         boolean hold = false;
-        for (String a : args) {
+        String version = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
             switch (a) {
                 case "--direct" -> direct = true;
                 case "--keep" -> keep = true;
                 case "--hold" -> hold = true;
+                case "--slurm" -> {
+                    version = i + 1 < args.length ? args[++i] : "";
+                    if (!SlurmInstall.SERIES.contains(version)) {
+                        System.err.println("demo: --slurm takes one of " + String.join(", ", SlurmInstall.SERIES)
+                                + " (try --help)");
+                        System.exit(2);
+                    }
+                }
                 case "-h", "--help" -> {
                     OUT.println("""
-                            Usage: bin/demo [--direct] [--keep] [--hold]
+                            Usage: bin/demo [--direct] [--keep] [--hold] [--slurm %s]
                             A burst cycle of slurm-azure-power against the ARM emulator (no Azure account needed).
                               --direct  run resume, suspend and resume-fail by hand, without Slurm (the default
                                         when not root or when Slurm cannot be installed with apt-get)
                               --keep    keep the lab directory afterwards (with Slurm)
                               --hold    after the cycle, keep the cluster running for your own jobs until Enter
                                         or Ctrl-C (with Slurm)
-                            """);
+                              --slurm   which Slurm runs the programs: the host's packages (Debian 12: 22.05, the
+                                        default), or 24.11 / 26.05 from a root file system built once per machine
+                                        with mmdebstrap (src/test/e2e/slurm-root; about a minute the first time)
+                            """.formatted(String.join("|", SlurmInstall.SERIES)));
                     return;
                 }
                 default -> {
@@ -66,12 +79,27 @@ public final class Demo {
                 }
             }
         }
+        if (direct && version != null) {
+            System.err.println("demo: --direct runs no Slurm: drop --slurm or --direct");
+            System.exit(2);
+        }
         int rc;
         try {
             Timeline t = new Timeline("demo", OUT);
+            if (version != null) {
+                // an explicit version: that one or nothing (no fallback to the run without Slurm)
+                Prerequisites.Choice c = Prerequisites.slurm(version, t::log);
+                if (c.install() == null) {
+                    System.err.println("demo: no Slurm " + version + " here: "
+                            + (c.skip() != null ? c.skip() : c.problem()));
+                    System.exit(1);
+                }
+                c.install().note().ifPresent(n -> t.log("Slurm " + c.install().series() + ": " + n));
+                System.exit(withSlurm(t, keep, hold, c.install()));
+            }
             String noSlurm = direct ? "--direct was given" : Prerequisites.ensure(t::log);
             if (noSlurm == null) {
-                rc = withSlurm(t, keep, hold);
+                rc = withSlurm(t, keep, hold, SlurmInstall.host());
             } else {
                 OUT.println("No real Slurm for this demo: " + noSlurm + ".");
                 OUT.println("Running the programs by hand instead, as slurmctld would (run as root for the real "
@@ -88,8 +116,9 @@ public final class Demo {
 
     // ------------------------------------------------------------------ with a real slurmctld
 
-    private static int withSlurm(Timeline t, boolean keep, boolean hold) throws Exception {
+    private static int withSlurm(Timeline t, boolean keep, boolean hold, SlurmInstall install) throws Exception {
         PowerLab.Spec spec = new PowerLab.Spec();
+        spec.slurm.install = install;
         spec.slurm.cluster = "demo";
         spec.slurm.ctldPort = 27817;
         spec.slurm.slurmdPort = 27818;
@@ -109,7 +138,9 @@ public final class Demo {
                 bin/slurm-azure-resume, -suspend and -resume-fail. "Azure" is the ARM emulator; the VM of azc003 fails
                 to start (AllocationFailed). When a VM runs, a stand-in for its boot starts "slurmd -N <node>".
                 Timers: SuspendTime=%d s, SuspendTimeout=%d s, ResumeTimeout=%d s.
-                """.formatted(SUSPEND_TIME, SUSPEND_TIMEOUT, RESUME_TIMEOUT));
+                Slurm %s%s.
+                """.formatted(SUSPEND_TIME, SUSPEND_TIMEOUT, RESUME_TIMEOUT, install.series(), install.inRoot()
+                ? ", from the root file system " + install.root() : ", the host's packages"));
         boolean ok;
         long jobA;
         long jobB;
@@ -172,16 +203,21 @@ public final class Demo {
     /** Keeps the cluster for the user's own jobs until Enter (or end of input, or Ctrl-C). */
     private static void hold(PowerLab lab) throws IOException {
         Path conf = lab.slurm().conf();
+        // a Slurm in a root runs its commands in the lab's mount namespace: through bin/inroot
+        String commands = lab.slurm().install().inRoot()
+                ? "  I=" + lab.slurm().dir().resolve("bin/inroot") + "\n  $I sbatch --partition=cloud --nodes=2 "
+                        + "--wrap='srun hostname'; $I sinfo; $I scontrol show node azc001"
+                : "  export SLURM_CONF=" + conf + "\n  sbatch --partition=cloud --nodes=2 --wrap='srun hostname'; "
+                        + "sinfo; scontrol show node azc001";
         OUT.println("""
 
                 The cluster keeps running. In another shell (as root):
-                  export SLURM_CONF=%s
-                  sbatch --partition=cloud --nodes=2 --wrap='srun hostname'; sinfo; scontrol show node azc001
+                %s
                   tail -f %s
                 The programs' configuration: %s
                 The ARM emulator: %s (admin API: %s__emulator/vms; CA: %s)
                 Press Enter (or Ctrl-C) to stop everything.
-                """.formatted(conf, lab.powerLogFile(), conf.resolveSibling("azure-power.yaml"),
+                """.formatted(commands, lab.powerLogFile(), conf.resolveSibling("azure-power.yaml"),
                 lab.emulator().baseUrl(), lab.emulator().baseUrl(),
                 lab.slurm().dir().resolve("emulator/emulator-ca.pem")));
         Watcher watcher = new Watcher(lab, lab.timeline());

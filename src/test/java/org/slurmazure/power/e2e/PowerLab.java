@@ -48,6 +48,8 @@ final class PowerLab implements AutoCloseable {
         Duration bootDelay = Duration.ofMillis(1500);
         String resumeDeadline = "15s";
         String suspendDeadline = "8s";
+        /** reconcile.grace of the lab's configuration. */
+        String reconcileGrace = "3m";
         /** Where the logs are copied at the end (replaced each run); null = nowhere. */
         Path logsTo;
         /** Keep the lab directory after {@link #close} (-De2e.keep=true). */
@@ -66,6 +68,7 @@ final class PowerLab implements AutoCloseable {
     private SlurmLab slurm;
     private ArmEmulator emulator;
     private BootAgent agent;
+    private NodeStateLog nodeStates;
     private Path app;
     private Path powerLog;
     private Thread shutdownHook;
@@ -112,6 +115,8 @@ final class PowerLab implements AutoCloseable {
         writePowerConfig(dir);
         slurm.writeConfig(programs);
         slurm.start();
+        nodeStates = new NodeStateLog(slurm, slurm.logDir().resolve("node-states.log"));
+        nodeStates.start();
         agent = new BootAgent(emulator.eventsFile(), slurm, timeline,
                 spec.slurm.nodes.stream().map(SlurmLab.CloudNode::name).collect(Collectors.toSet()), spec.neverBoots,
                 spec.bootDelay, true);
@@ -136,13 +141,14 @@ final class PowerLab implements AutoCloseable {
         copy(buildDir.resolve("slurm-azure-power.jar"), appDir.resolve("target/slurm-azure-power.jar"), "rw-r--r--");
         try (Stream<Path> jars = Files.list(buildDir.resolve("lib"))) {
             for (Path j : jars.toList()) {
-                copy(j, lib.resolve(j.getFileName()), "rw-r--r--");
+                copyUnsigned(j, lib.resolve(j.getFileName()));
             }
         }
         if (Files.isReadable(projectDir.resolve("etc/launcher.jvm"))) {
             Files.createDirectories(appDir.resolve("etc"));
             copy(projectDir.resolve("etc/launcher.jvm"), appDir.resolve("etc/launcher.jvm"), "rw-r--r--");
         }
+        trainStartArchive(appDir);
         try (Stream<Path> all = Files.walk(appDir)) {
             for (Path d : all.filter(Files::isDirectory).toList()) {
                 Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -151,12 +157,65 @@ final class PowerLab implements AutoCloseable {
         return appDir;
     }
 
+    /**
+     * What the packages do at install (packaging/common/train-archive): an AppCDS archive of a training run
+     * ({@code train-start-archive}), which the launcher then uses through etc/launcher.jvm. It halves the CPU a
+     * program needs to start, and the lab starts many at once on a small machine, as a controller does. Made with
+     * /usr/bin/java, the JDK the launcher finds under slurmctld's empty environment; best effort: without it the
+     * programs start without an archive.
+     */
+    private static void trainStartArchive(Path appDir) throws IOException {
+        Path java = Path.of("/usr/bin/java");
+        Path archive = appDir.resolve("target/app.jsa");
+        Path jvmFile = appDir.resolve("etc/launcher.jvm");
+        if (!Files.isExecutable(java) || Files.exists(jvmFile)) {
+            return; // no JDK where the launcher looks, or a launcher.jvm of the checkout's own
+        }
+        Cmd.Result r = Cmd.of(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+                "-XX:+UseSerialGC", "-Xss512k", "-Xms16m", "-Xmx512m", "-XX:-UsePerfData",
+                "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-XX:ArchiveClassesAtExit=" + archive, "-jar", appDir.resolve("target/slurm-azure-power.jar").toString(),
+                "train-start-archive").dir(appDir).timeout(Duration.ofSeconds(120)).run();
+        if (r.exitCode() != 0 || !Files.isReadable(archive)) {
+            return;
+        }
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.createDirectories(jvmFile.getParent());
+        Files.writeString(jvmFile, "# written by the end-to-end lab: the archive of a training run (warnings on stderr,\n"
+                + "# as the packages' launcher does)\n-Xlog:disable\n-Xlog:all=warning:stderr\n"
+                + "-XX:SharedArchiveFile=" + archive + "\n");
+        Files.setPosixFilePermissions(jvmFile, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
     private static void requireBuild(Path buildDir) {
         Path jar = buildDir.resolve("slurm-azure-power.jar");
         if (!Files.isReadable(jar) || !Files.isDirectory(buildDir.resolve("lib"))) {
             throw new IllegalStateException(jar + " or " + buildDir.resolve("lib") + " is missing: build first "
                     + "(mvn -DskipTests package), or name the build directory with -De2e.buildDir=DIR");
         }
+    }
+
+    /**
+     * Copies a jar without its signature files, as the packages do (packaging/build-packages.sh): class-data sharing
+     * skips the classes of signed jars, and JDK 17 crashed dumping an archive with them.
+     */
+    private static void copyUnsigned(Path from, Path to) throws IOException {
+        java.util.regex.Pattern signature = java.util.regex.Pattern.compile("META-INF/[^/]+\\.(SF|RSA|DSA|EC)");
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(from.toFile());
+                java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(in.entries())) {
+                if (signature.matcher(e.getName()).matches()) {
+                    continue;
+                }
+                java.util.zip.ZipEntry copy = new java.util.zip.ZipEntry(e.getName());
+                copy.setTime(e.getTime());
+                out.putNextEntry(copy);
+                try (java.io.InputStream data = in.getInputStream(e)) {
+                    data.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+        Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     private static void copy(Path from, Path to, String mode) throws IOException {
@@ -191,11 +250,11 @@ final class PowerLab implements AutoCloseable {
         Path secret = dir.resolve("etc/azure-power.secret");
         Files.writeString(secret, CLIENT_SECRET + "\n");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-        SlurmLab.chown(secret, "slurm");
+        slurm.chown(secret, "slurm");
         Path state = dir.resolve("azure-state");
         Files.createDirectories(state);
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
-        SlurmLab.chown(state, "slurm");
+        slurm.chown(state, "slurm");
         powerLog = slurm.logDir().resolve("power_save.log");
         String nodes = spec.slurm.nodes.stream().map(SlurmLab.CloudNode::name).collect(Collectors.joining(","));
         String yaml = SlurmLab.render(SlurmLab.resource("azure-power.yaml.in"), Map.ofEntries(
@@ -210,6 +269,7 @@ final class PowerLab implements AutoCloseable {
                 Map.entry("@SCONTROL@", SlurmLab.SCONTROL),
                 Map.entry("@RESUME_DEADLINE@", spec.resumeDeadline),
                 Map.entry("@SUSPEND_DEADLINE@", spec.suspendDeadline),
+                Map.entry("@RECONCILE_GRACE@", spec.reconcileGrace),
                 Map.entry("@LOG@", powerLog.toString()), Map.entry("@STATE@", state.toString())));
         Path config = dir.resolve("etc/azure-power.yaml");
         Files.writeString(config, yaml, StandardCharsets.UTF_8);
@@ -251,6 +311,28 @@ final class PowerLab implements AutoCloseable {
         return app;
     }
 
+    BootAgent agent() {
+        return agent;
+    }
+
+    /** The configuration's stateDir: the per-node locks the programs and reconcile share. */
+    Path stateDir() {
+        return slurm.dir().resolve("azure-state");
+    }
+
+    /**
+     * {@code slurm-azure-power ARGS} as the systemd timer runs it: as SlurmUser with SLURM_CONF alone (in the root of
+     * a newer Slurm, with its scontrol).
+     */
+    Cmd.Result tool(String... args) {
+        Path program = spec.installedPrograms != null ? Path.of("/usr/bin/slurm-azure-power")
+                : app.resolve("bin/slurm-azure-power");
+        List<String> argv = new ArrayList<>(List.of("/usr/sbin/runuser", "-u", "slurm", "--", "/usr/bin/env", "-i",
+                "SLURM_CONF=" + slurm.conf(), program.toString()));
+        argv.addAll(List.of(args));
+        return slurm.command(argv).timeout(Duration.ofSeconds(90)).run();
+    }
+
     // ------------------------------------------------------------------ teardown
 
     /** Stops everything (also from the shutdown hook), copies the logs, removes the lab directory. Idempotent. */
@@ -269,6 +351,9 @@ final class PowerLab implements AutoCloseable {
         }
         if (agent != null) {
             agent.close();
+        }
+        if (nodeStates != null) {
+            nodeStates.close();
         }
         if (slurm != null) {
             snapshot();

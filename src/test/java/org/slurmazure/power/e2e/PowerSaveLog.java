@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  */
 final class PowerSaveLog {
     private static final Pattern LINE = Pattern.compile("^(\\S+) (\\w+)\\s+\\[(\\d+)\\] (.*)$");
-    private static final Pattern INVOKED = Pattern.compile("^User (\\S+) invoked (\\w+) (\\S+) (\\S+)$");
+    private static final Pattern INVOKED =
+            Pattern.compile("^User (\\S+) invoked (\\w+) (\\S+) (\\S+)(?: \\(arguments: (.*)\\))?$");
+    private static final Pattern WALL = Pattern.compile("^summary: .* wall (\\d+(?:\\.\\d+)?)s.*");
     private static final Pattern KV = Pattern.compile("(\\w+)=(\"[^\"]*\"|\\S+)");
 
     /** One log line. */
@@ -50,7 +52,24 @@ final class PowerSaveLog {
 
     /** One invocation of a program and what it logged. */
     record Run(long pid, Instant invoked, String user, String mode, String program, String hostlist,
-            List<Entry> entries, List<NodeLine> nodeLines) {
+            String arguments, List<Entry> entries, List<NodeLine> nodeLines) {
+        /** The summary line, once the run has written it. */
+        Optional<Entry> summary() {
+            return entries.stream().filter(e -> WALL.matcher(e.message()).matches()).findFirst();
+        }
+
+        /**
+         * When the process started: its summary's time less its wall time (which counts from the process's start,
+         * JVM start-up included); before the summary, the invocation line's time (later by the start-up).
+         */
+        Instant started() {
+            return summary().map(e -> {
+                Matcher m = WALL.matcher(e.message());
+                m.matches();
+                return e.time().minusMillis(Math.round(Double.parseDouble(m.group(1)) * 1000));
+            }).orElse(invoked);
+        }
+
         Optional<NodeLine> node(String name) {
             return nodeLines.stream().filter(n -> n.get("node").equals(name)).findFirst();
         }
@@ -101,7 +120,7 @@ final class PowerSaveLog {
             Matcher inv = INVOKED.matcher(e.message());
             if (inv.matches()) {
                 runs.add(new Run(e.pid(), e.time(), inv.group(1), inv.group(2), inv.group(3), inv.group(4),
-                        new ArrayList<>(List.of(e)), new ArrayList<>()));
+                        inv.group(5) == null ? "" : inv.group(5), new ArrayList<>(List.of(e)), new ArrayList<>()));
                 openRun.put(e.pid(), runs.size() - 1);
                 continue;
             }
@@ -111,7 +130,8 @@ final class PowerSaveLog {
             }
             Run r = runs.get(idx);
             r.entries().add(e);
-            if (e.message().startsWith("node=")) {
+            // an outcome line has a result; other lines about a node (clean-up, "Slurm was not told") do not
+            if (e.message().startsWith("node=") && e.message().contains(" result=")) {
                 Map<String, String> f = new LinkedHashMap<>();
                 Matcher kv = KV.matcher(e.message());
                 while (kv.find()) {

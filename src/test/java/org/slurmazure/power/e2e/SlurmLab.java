@@ -13,15 +13,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -29,12 +31,14 @@ import java.util.stream.Stream;
 import org.slurmazure.power.testing.Cmd;
 
 /**
- * A private Slurm 22.05 cluster on this machine, in one directory: munged (own key and socket), slurmctld
+ * A private Slurm cluster on this machine, in one directory: munged (own key and socket), slurmctld
  * ({@code SlurmUser=slurm}), the always-on node {@code local1}, and one {@code slurmd -b -N <node>} per cloud node
- * that is "booted". Nothing in /etc is touched. Every daemon is a child of this JVM, started in the foreground, so it
- * is stopped by its own handle; teardown also kills what slurmctld started (power-saving programs, PrologSlurmctld)
- * and any process that still names this lab's directory (job steps). Labs with the same ports take turns through a
- * lock file, and a lab left behind by a killed JVM is cleaned up by the next one.
+ * that is "booted". The Slurm is the host's (Debian 12: 22.05) or a newer one in a root file system
+ * ({@link SlurmInstall}): then every daemon and Slurm command runs in that root, in a mount namespace of the lab's
+ * own. Nothing in /etc is touched. Every daemon is a child of this JVM, started in the foreground, so it is stopped
+ * by its own handle; teardown also kills what slurmctld started (power-saving programs, PrologSlurmctld) and any
+ * process that still names this lab's directory (job steps). Labs with the same ports take turns through a lock
+ * file, and a lab left behind by a killed JVM is cleaned up by the next one.
  */
 final class SlurmLab implements AutoCloseable {
     /** A cloud node of slurm.conf: {@code State=CLOUD}, its own slurmd port, a scheduling weight (lower first). */
@@ -43,6 +47,8 @@ final class SlurmLab implements AutoCloseable {
 
     /** What the lab looks like. */
     static final class Spec {
+        /** Which Slurm: null = the host's packages. */
+        SlurmInstall install;
         String cluster = "e2e";
         int ctldPort = 26817;
         int slurmdPort = 26818;
@@ -53,6 +59,11 @@ final class SlurmLab implements AutoCloseable {
         final List<CloudNode> nodes = new ArrayList<>();
         /** Partitions besides {@code local} (local1) and {@code cloud} (every cloud node): name to node names. */
         final Map<String, List<String>> partitions = new LinkedHashMap<>();
+        /**
+         * Slurm 26.05+: run ResumeProgram through {@code PowerAction=azure-resume Location=slurmctld
+         * Program="<resume> <these arguments>"}, whose fixed arguments come before the hostlist; null: a plain path.
+         */
+        String resumeActionArguments;
 
         Spec node(String name, int weight) {
             nodes.add(new CloudNode(name, weight));
@@ -86,16 +97,21 @@ final class SlurmLab implements AutoCloseable {
     private static final String LAB_PREFIX = "slurm-azure-power-";
 
     private final Spec spec;
+    private final SlurmInstall install;
     private final Path dir;
     private final Timeline timeline;
     private final Path conf;
     private final Map<String, Process> daemons = new LinkedHashMap<>();
     private final Map<String, Process> cloudSlurmds = new ConcurrentHashMap<>();
+    /** For a Slurm in a root: the process holding the lab's mount namespace (bin/mountns), else null. */
+    private Process mountNamespace;
     private FileChannel lockChannel;
+    private Duration lockWait = Duration.ZERO;
     private FileLock lock;
 
     private SlurmLab(Spec spec, Path dir, Timeline timeline) {
         this.spec = spec;
+        this.install = spec.install != null ? spec.install : SlurmInstall.host();
         this.dir = dir;
         this.timeline = timeline;
         this.conf = dir.resolve("etc/slurm.conf");
@@ -112,6 +128,7 @@ final class SlurmLab implements AutoCloseable {
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             FileLock l = ch.tryLock();
+            long waitedFrom = System.nanoTime();
             if (l == null) {
                 timeline.log("another lab (an end-to-end test or demo of another checkout?) uses ports "
                         + spec.ctldPort + "...: waiting up to 5 min for it to finish");
@@ -125,7 +142,10 @@ final class SlurmLab implements AutoCloseable {
                             + spec.ctldPort + ".lock") + " for 5 minutes; its directory is " + tmp + "/"
                             + LAB_PREFIX + "*");
                 }
+                timeline.log(String.format("the other lab has finished: waited %.1f s for it",
+                        (System.nanoTime() - waitedFrom) / 1e9));
             }
+            Duration waited = Duration.ofNanos(System.nanoTime() - waitedFrom);
             cleanUpStaleLabs(tmp, spec.ctldPort, timeline);
             for (int port : spec.ports()) {
                 requireFree(port);
@@ -135,6 +155,7 @@ final class SlurmLab implements AutoCloseable {
             lab = new SlurmLab(spec, dir, timeline);
             lab.lockChannel = ch;
             lab.lock = l;
+            lab.lockWait = waited;
             for (String d : List.of("etc", "bin", "run", "log", "state", "spool", "jobs", "munge")) {
                 Files.createDirectories(dir.resolve(d));
                 Files.setPosixFilePermissions(dir.resolve(d), PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -166,6 +187,15 @@ final class SlurmLab implements AutoCloseable {
         return spec;
     }
 
+    SlurmInstall install() {
+        return install;
+    }
+
+    /** How long {@link #create} waited for another lab on the same ports. */
+    Duration lockWait() {
+        return lockWait;
+    }
+
     /** The three slurm.conf programs. */
     record Programs(Path resume, Path suspend, Path resumeFail) {
         /** A copy of the checkout's bin/ ({@link PowerLab#installApp}). */
@@ -194,8 +224,16 @@ final class SlurmLab implements AutoCloseable {
                 .append(" MaxTime=INFINITE State=UP\n");
         spec.partitions.forEach((name, members) -> parts.append("PartitionName=").append(name).append(" Nodes=")
                 .append(String.join(",", members)).append(" MaxTime=INFINITE State=UP\n"));
+        String resumeProgram = programs.resume().toString();
+        String powerActions = "";
+        if (spec.resumeActionArguments != null) {
+            powerActions = "PowerAction=azure-resume Location=slurmctld Program=\"" + resumeProgram + " "
+                    + spec.resumeActionArguments.replace("@LAB@", dir.toString()) + "\"";
+            resumeProgram = "azure-resume";
+        }
         Map<String, String> values = Map.ofEntries(Map.entry("@LAB@", dir.toString()),
-                Map.entry("@RESUME_PROGRAM@", programs.resume().toString()),
+                Map.entry("@POWER_ACTIONS@", powerActions),
+                Map.entry("@RESUME_PROGRAM@", resumeProgram),
                 Map.entry("@SUSPEND_PROGRAM@", programs.suspend().toString()),
                 Map.entry("@RESUME_FAIL_PROGRAM@", programs.resumeFail().toString()),
                 Map.entry("@CLUSTER@", spec.cluster), Map.entry("@CTLD_PORT@", Integer.toString(spec.ctldPort)),
@@ -210,6 +248,11 @@ final class SlurmLab implements AutoCloseable {
         Files.writeString(prolog, render(resource("prolog-ctld.in"), Map.of("@SLURM_CONF@", conf.toString(),
                 "@RESUME_TIMEOUT@", Integer.toString(spec.resumeTimeout))));
         Files.setPosixFilePermissions(prolog, PosixFilePermissions.fromString("rwxr-xr-x"));
+        if (install.atLeast("24.11")) {
+            // slurmd 24.11+ initialises a cgroup plugin even with proctrack/linuxproc and task/none, and fails
+            // without a cgroup file system ("Unable to initialize cgroup plugin"); the root has none mounted
+            Files.writeString(conf.resolveSibling("cgroup.conf"), "CgroupPlugin=disabled\n");
+        }
         for (String d : List.of("run", "log", "state")) {
             chown(dir.resolve(d), "slurm");
         }
@@ -217,6 +260,9 @@ final class SlurmLab implements AutoCloseable {
 
     /** Starts munged, slurmctld and the always-on node local1; returns once local1 is idle. */
     void start() throws IOException, InterruptedException {
+        if (install.inRoot()) {
+            startMountNamespace();
+        }
         startMunge();
         Process ctld = daemon("slurmctld", List.of("/usr/sbin/slurmctld", "-D", "-c", "-f", conf.toString()),
                 logDir());
@@ -230,8 +276,65 @@ final class SlurmLab implements AutoCloseable {
         daemon("slurmd.local1", List.of("/usr/sbin/slurmd", "-D", "-f", conf.toString(), "-N", "local1"), dir);
         Waits.until("local1 to be idle", Duration.ofSeconds(30), Duration.ofMillis(200), () -> node("local1"),
                 n -> n.base().equals("IDLE") && !n.has("NOT_RESPONDING"));
-        timeline.log("slurmctld " + ctld.pid() + " (" + version() + ", SlurmUser=slurm, ports " + spec.ctldPort + "/"
-                + spec.slurmdPort + "/" + spec.firstNodePort + "+) and local1 are up");
+        timeline.log("slurmctld " + ctld.pid() + " (slurmctld -V: " + version() + "; package "
+                + install.packageVersion() + (install.inRoot() ? " in the root " + install.root() : " of the host")
+                + "; SlurmUser=slurm, ports " + spec.ctldPort + "/" + spec.slurmdPort + "/" + spec.firstNodePort
+                + "+) and local1 are up");
+    }
+
+    /**
+     * For a Slurm in a root: the lab's private mount namespace (bin/mountns), set up once and held by a process of
+     * its own, which every daemon and command of the lab then enters ({@link #inLab}). Entering an existing
+     * namespace costs one exec (about 30 ms on a loaded 2-core machine); setting one up per command, with its ten
+     * mounts, cost 250 ms, and the scenarios poll Slurm about 20 times a second.
+     */
+    private void startMountNamespace() throws IOException {
+        Path script = dir.resolve("bin/mountns");
+        Files.writeString(script, install.mountNamespaceScript(dir));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Process holder = spawn("mountns", List.of("/usr/bin/unshare", "--mount", "--propagation", "private", "--",
+                "/bin/sh", script.toString()), dir);
+        Path root = Path.of("/proc/" + holder.pid() + "/root");
+        Waits.until("the mount namespace of " + install.root() + " (see " + logDir().resolve("mountns.stdout")
+                + ")", Duration.ofSeconds(10), Duration.ofMillis(50), () -> !holder.isAlive() || chrootedInto(root),
+                b -> b);
+        if (!holder.isAlive()) {
+            throw new IllegalStateException("the mount namespace for " + install.root() + " failed (exit "
+                    + holder.exitValue() + "): " + tail(logDir().resolve("mountns.stdout"), 10));
+        }
+        mountNamespace = holder;
+        Path inroot = dir.resolve("bin/inroot");
+        Files.writeString(inroot, render(resource("inroot.in"), Map.of("@SERIES@", install.series(), "@ROOT@",
+                install.root().toString(), "@CONF@", conf.toString(), "@HOLDER@", Long.toString(holder.pid()),
+                "@LAB@", dir.toString())));
+        Files.setPosixFilePermissions(inroot, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private boolean chrootedInto(Path procRoot) {
+        try {
+            return Files.readSymbolicLink(procRoot).equals(install.root());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code argv} as this lab runs it: unchanged with the host's Slurm; in the lab's mount namespace, chrooted into
+     * the root and in {@code cwd}, for a Slurm in a root. nsenter and env exec: a daemon keeps the PID it got.
+     */
+    private List<String> inLab(List<String> argv, Path cwd) {
+        if (!install.inRoot()) {
+            return argv;
+        }
+        Process holder = mountNamespace;
+        if (holder == null || !holder.isAlive()) {
+            throw new IllegalStateException("the lab's mount namespace for " + install.root() + " is not there "
+                    + "(not started yet, or its holder died): cannot run " + argv);
+        }
+        List<String> all = new ArrayList<>(List.of("/usr/bin/nsenter", "--target", Long.toString(holder.pid()),
+                "--mount", "--root", "--", "/usr/bin/env", "--chdir=" + (cwd != null ? cwd : dir)));
+        all.addAll(argv);
+        return all;
     }
 
     private void startMunge() throws IOException, InterruptedException {
@@ -256,9 +359,18 @@ final class SlurmLab implements AutoCloseable {
         }
     }
 
-    /** Starts a daemon in the foreground as a child of this JVM, its stdout and stderr in log/NAME.stdout. */
+    /** Starts a daemon of this lab's Slurm in the foreground as a child of this JVM ({@link #spawn}). */
     private Process daemon(String name, List<String> argv, Path cwd) throws IOException {
-        Process p = Cmd.of(argv).env("SLURM_CONF", conf.toString()).dir(cwd).builder()
+        return spawn(name, inLab(argv, cwd), cwd);
+    }
+
+    /** Starts a process as a child of this JVM, its stdout and stderr in log/NAME.stdout, its PID recorded. */
+    private Process spawn(String name, List<String> argv, Path cwd) throws IOException {
+        return spawn(name, argv, cwd, Map.of());
+    }
+
+    private Process spawn(String name, List<String> argv, Path cwd, Map<String, String> env) throws IOException {
+        Process p = Cmd.of(argv).env("SLURM_CONF", conf.toString()).env(env).dir(cwd).builder()
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir().resolve(name + ".stdout").toFile()))
                 .start();
@@ -277,19 +389,123 @@ final class SlurmLab implements AutoCloseable {
             return;
         }
         // -b: the node reports that it booted when slurmd started, which slurmctld needs to accept a powering-up node
-        Process p = daemon("slurmd." + node, List.of("/usr/sbin/slurmd", "-D", "-b", "-f", conf.toString(), "-N",
-                node), dir);
+        // the marker is inherited by the slurmstepd daemons slurmd starts, which are not its descendants (haltNode)
+        Process p = spawn("slurmd." + node, inLab(List.of("/usr/sbin/slurmd", "-D", "-b", "-f", conf.toString(), "-N",
+                node), dir), dir, Map.of(VM_MARKER, vmMarker(node)));
         cloudSlurmds.put(node, p);
     }
 
-    /** "The VM is being deallocated": stops that node's slurmd (SIGTERM, then SIGKILL after 5 s). */
-    boolean haltNode(String node) {
+    /**
+     * "The VM is powered off": its slurmd, its slurmstepd daemons (they hold files in the node's spool directory) and
+     * their jobs all stop at once, none able to report anything: they are frozen (SIGSTOP) together, then killed.
+     * A graceful stop would let a slurmstepd report its job killed (the job would fail instead of being requeued),
+     * and a job left running would outlive its "VM" and come back as "Duplicate jobid" when the node boots again.
+     */
+    int haltNode(String node) {
         Process p = cloudSlurmds.remove(node);
         if (p == null || !p.isAlive()) {
-            return false;
+            return 0;
         }
-        stop(p, Duration.ofSeconds(5));
-        return true;
+        // freeze until a scan finds nothing new: a slurmstepd being forked while we look is caught by the next scan
+        Set<Long> frozen = new LinkedHashSet<>();
+        List<ProcessHandle> all = new ArrayList<>();
+        for (int round = 0; round < 20; round++) {
+            List<ProcessHandle> found = new ArrayList<>();
+            found.add(p.toHandle());
+            found.addAll(p.toHandle().descendants().toList());
+            for (ProcessHandle h : processesOf(node)) {
+                found.add(h);
+                found.addAll(h.descendants().toList());
+            }
+            List<String> kill = new ArrayList<>(List.of("/bin/kill", "-STOP"));
+            for (ProcessHandle h : found) {
+                if (h.isAlive() && frozen.add(h.pid())) {
+                    all.add(h);
+                    kill.add(Long.toString(h.pid()));
+                }
+            }
+            if (kill.size() == 2) {
+                break;
+            }
+            Cmd.of(kill).timeout(Duration.ofSeconds(10)).run();
+        }
+        all.forEach(ProcessHandle::destroyForcibly);
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return all.size();
+    }
+
+    private static final String VM_MARKER = "SLURM_AZURE_POWER_E2E_VM";
+
+    /** The environment entry that marks the processes of one node's "VM": unique to this lab and node. */
+    private String vmMarker(String node) {
+        return dir.getFileName() + "/" + node;
+    }
+
+    /**
+     * The processes of one node's "VM" besides slurmd's descendants: those whose environment carries its marker, and
+     * those with a file or a socket under its spool directory. A slurmstepd is found by the last: slurmd forks it
+     * away, and its process title overwrites the environment that /proc shows.
+     */
+    private List<ProcessHandle> processesOf(String node) {
+        String spool = dir.resolve("spool/slurmd." + node) + "/";
+        byte[] entry = ("\0" + VM_MARKER + "=" + vmMarker(node) + "\0").getBytes(StandardCharsets.UTF_8);
+        Set<String> sockets = new HashSet<>();
+        try {
+            // Num RefCount Protocol Flags Type St Inode Path
+            for (String line : Files.readAllLines(Path.of("/proc/net/unix"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 8 && f[7].startsWith(spool)) {
+                    sockets.add("socket:[" + f[6] + "]");
+                }
+            }
+        } catch (IOException e) {
+            // no sockets to go by
+        }
+        List<ProcessHandle> found = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(h -> {
+            try {
+                Path proc = Path.of("/proc/" + h.pid());
+                byte[] env = Files.readAllBytes(proc.resolve("environ"));
+                byte[] padded = new byte[env.length + 1];
+                System.arraycopy(env, 0, padded, 1, env.length);
+                boolean mine = indexOf(padded, entry) >= 0;
+                if (!mine) {
+                    try (Stream<Path> open = Files.list(proc.resolve("fd"))) {
+                        mine = open.anyMatch(fd -> {
+                            try {
+                                String target = Files.readSymbolicLink(fd).toString();
+                                return target.startsWith(spool) || sockets.contains(target);
+                            } catch (IOException e) {
+                                return false;
+                            }
+                        });
+                    }
+                }
+                if (mine) {
+                    found.add(h);
+                }
+            } catch (IOException | SecurityException | UncheckedIOException e) {
+                // gone, or not ours to see
+            }
+        });
+        return found;
+    }
+
+    private static int indexOf(byte[] in, byte[] what) {
+        outer:
+        for (int i = 0; i + what.length <= in.length; i++) {
+            for (int k = 0; k < what.length; k++) {
+                if (in[i + k] != what[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** True while slurmctld runs (Slurm commands would otherwise wait for their timeouts). */
@@ -312,7 +528,16 @@ final class SlurmLab implements AutoCloseable {
         List<String> argv = new ArrayList<>();
         argv.add(program);
         argv.addAll(List.of(args));
-        return Cmd.of(argv).env("SLURM_CONF", conf.toString()).timeout(Duration.ofSeconds(30)).run();
+        return command(argv).timeout(Duration.ofSeconds(30)).run();
+    }
+
+    /** A command of this lab's Slurm (in its root, if it has one), with SLURM_CONF set, run in {@code cwd}. */
+    Cmd command(List<String> argv, Path cwd) {
+        return Cmd.of(inLab(argv, cwd)).env("SLURM_CONF", conf.toString()).dir(cwd);
+    }
+
+    Cmd command(List<String> argv) {
+        return command(argv, dir);
     }
 
     NodeView node(String name) {
@@ -335,8 +560,7 @@ final class SlurmLab implements AutoCloseable {
         List<String> argv = new ArrayList<>(List.of("/usr/bin/sbatch", "--parsable", "--chdir=" + dir.resolve("jobs"),
                 "--output=" + dir.resolve("jobs/%j.out")));
         argv.addAll(List.of(options));
-        Cmd.Result r = Cmd.of(argv).env("SLURM_CONF", conf.toString()).dir(dir.resolve("jobs"))
-                .timeout(Duration.ofSeconds(30)).run().check();
+        Cmd.Result r = command(argv, dir.resolve("jobs")).timeout(Duration.ofSeconds(30)).run().check();
         return Long.parseLong(r.out().strip().split(";")[0]);
     }
 
@@ -349,8 +573,9 @@ final class SlurmLab implements AutoCloseable {
         }
     }
 
+    /** What {@code slurmctld -V} says, e.g. {@code slurm-wlm 24.11.5}. */
     String version() {
-        return Cmd.of("/usr/sbin/slurmctld", "-V").run().out().strip();
+        return command(List.of("/usr/sbin/slurmctld", "-V")).run().out().strip();
     }
 
     // ------------------------------------------------------------------ teardown
@@ -371,7 +596,7 @@ final class SlurmLab implements AutoCloseable {
                 if (!jobs.isEmpty()) {
                     List<String> args = new ArrayList<>(List.of("/usr/bin/scancel"));
                     args.addAll(jobs);
-                    Cmd.of(args).env("SLURM_CONF", conf.toString()).timeout(Duration.ofSeconds(15)).run();
+                    command(args).timeout(Duration.ofSeconds(15)).run();
                 }
                 ctld.get().descendants().filter(h -> !command(h).contains("slurmscriptd"))
                         .forEach(ProcessHandle::destroyForcibly);
@@ -388,6 +613,7 @@ final class SlurmLab implements AutoCloseable {
                 });
                 daemon("slurmctld").ifPresent(order::add);
                 daemon("munged").ifPresent(order::add);
+                daemon("mountns").ifPresent(order::add);
             }
             for (Process p : order) {
                 stop(p, Duration.ofSeconds(10));
@@ -545,15 +771,9 @@ final class SlurmLab implements AutoCloseable {
         return out;
     }
 
-    static void chown(Path p, String user) throws IOException {
-        UserPrincipalLookupService users = p.getFileSystem().getUserPrincipalLookupService();
-        Files.setOwner(p, users.lookupPrincipalByName(user));
-        try {
-            Files.getFileAttributeView(p, java.nio.file.attribute.PosixFileAttributeView.class)
-                    .setGroup(users.lookupPrincipalByGroupName(user));
-        } catch (IOException e) {
-            // no group of that name: the owner is what matters
-        }
+    /** Gives {@code p} to a user of this lab's Slurm (munge's uid in a root is not the host's). */
+    void chown(Path p, String user) throws IOException {
+        install.chown(p, user);
     }
 
     static String tail(Path file, int lines) {

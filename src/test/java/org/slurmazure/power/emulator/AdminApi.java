@@ -16,8 +16,9 @@ import java.util.Set;
  * GET    /__emulator/health                 {"status":"ok"}
  * GET    /__emulator/vms                    every VM (name, rg, power state, tags, ip, counts, failure flags)
  * GET    /__emulator/vms/{name}             one VM
- * POST   /__emulator/vms/{name}             patch: powerState, startFailure, startHangs, deallocateFailure,
- *                                            deallocateHangs, missing, lroDuration, tags (null clears a field)
+ * POST   /__emulator/vms/{name}             patch: powerState, startFailure, startFailureTimes, startHangs,
+ *                                            deallocateFailure, deallocateFailureTimes, deallocateHangs, missing,
+ *                                            lroDuration, tags (null clears a field)
  * GET    /__emulator/requests[?limit=N]     the request record (newest last)
  * DELETE /__emulator/requests               clears it
  * GET    /__emulator/faults                 the active fault rules
@@ -26,17 +27,21 @@ import java.util.Set;
  * DELETE /__emulator/faults                 removes all rules
  * POST   /__emulator/token-failures         {"status":500,"times":3} (times -1 = always)
  * DELETE /__emulator/token-failures         stops them
- * GET    /__emulator/stats                  counters: requests, by status, 429s sent by the buckets, tokens issued
+ * GET    /__emulator/stats                  counters: requests, by status, 429s sent by the buckets, requests sent
+ *                                            inside an open 429 window, tokens issued
  * GET    /__emulator/settings               the current settings
  * POST   /__emulator/settings               {"latency":"100ms","lroDuration":"20s","retryAfter":1,"pageSize":100,
- *                                            "lenientAuth":false,"throttle":"azure","buckets":{"armWrites":"200+10/s"}}
+ *                                            "lenientAuth":false,"throttle":"azure","buckets":{"armWrites":"200+10/s"},
+ *                                            "stateLag":"5s","failedStartState":"running","requireApiVersion":true,
+ *                                            "access":{"resourceGroups":["rg1"],"deny":{"rg1":["...action"]}}}
  * </pre>
  */
 final class AdminApi {
-    private static final Set<String> VM_FIELDS = Set.of("powerState", "startFailure", "startHangs",
-            "deallocateFailure", "deallocateHangs", "missing", "lroDuration", "tags");
+    private static final Set<String> VM_FIELDS = Set.of("powerState", "startFailure", "startFailureTimes",
+            "startHangs", "deallocateFailure", "deallocateFailureTimes", "deallocateHangs", "missing", "lroDuration",
+            "tags");
     private static final Set<String> SETTINGS_FIELDS = Set.of("latency", "lroDuration", "retryAfter", "pageSize",
-            "lenientAuth", "throttle", "buckets");
+            "lenientAuth", "throttle", "buckets", "stateLag", "failedStartState", "requireApiVersion", "access");
 
     private final EmulatorHandler h;
 
@@ -158,11 +163,20 @@ final class AdminApi {
         o.put("deallocateCount", v.deallocateCount());
         o.put("powerOffCount", v.powerOffCount());
         o.put("startFailure", v.startFailure());
+        if (v.startFailure() != null) {
+            o.put("startFailureTimes", v.startFailureTimes());
+        }
         o.put("startHangs", v.startHangs());
         o.put("deallocateFailure", v.deallocateFailure());
+        if (v.deallocateFailure() != null) {
+            o.put("deallocateFailureTimes", v.deallocateFailureTimes());
+        }
         o.put("deallocateHangs", v.deallocateHangs());
         o.put("missing", v.missing());
         o.put("lroDuration", v.lroDuration() == null ? null : Durations.format(v.lroDuration()));
+        if (v.lagging()) {
+            o.put("reportedPowerState", v.reportedPowerState().id());
+        }
         if (v.pending() != null) {
             o.putObject("pendingOperation").put("id", v.pending().id()).put("action", v.pending().action().pathName)
                     .put("status", v.pending().status().json);
@@ -182,11 +196,18 @@ final class AdminApi {
             JsonNode n = p.get("lroDuration");
             lro = n.isNumber() ? java.time.Duration.ofMillis(n.asLong()) : Durations.parse(n.asText());
         }
-        if (p.has("startFailure")) {
-            vm.startFailure(p.get("startFailure").isNull() ? null : p.get("startFailure").asText());
+        int startTimes = times(p, "startFailureTimes");
+        int deallocateTimes = times(p, "deallocateFailureTimes");
+        EmulatedVm.View before = vm.view();
+        if (p.has("startFailure") || p.has("startFailureTimes")) {
+            String code = p.has("startFailure") ? (p.get("startFailure").isNull() ? null
+                    : p.get("startFailure").asText()) : before.startFailure();
+            vm.startFailure(code, startTimes);
         }
-        if (p.has("deallocateFailure")) {
-            vm.deallocateFailure(p.get("deallocateFailure").isNull() ? null : p.get("deallocateFailure").asText());
+        if (p.has("deallocateFailure") || p.has("deallocateFailureTimes")) {
+            String code = p.has("deallocateFailure") ? (p.get("deallocateFailure").isNull() ? null
+                    : p.get("deallocateFailure").asText()) : before.deallocateFailure();
+            vm.deallocateFailure(code, deallocateTimes);
         }
         if (p.has("startHangs")) {
             vm.startHangs(p.get("startHangs").asBoolean());
@@ -209,6 +230,18 @@ final class AdminApi {
         }
     }
 
+    /** A failure count of a patch: absent or null = every time. */
+    private static int times(JsonNode p, String field) {
+        JsonNode n = p.get(field);
+        if (n == null || n.isNull()) {
+            return FaultRule.ALWAYS;
+        }
+        if (!n.isIntegralNumber()) {
+            throw new IllegalArgumentException("'" + field + "' must be a whole number (-1 = every time)");
+        }
+        return EmulatedVm.checkTimes(n.intValue());
+    }
+
     private void patchSettings(JsonNode p) {
         requireObject(p, SETTINGS_FIELDS);
         ThrottleSettings throttle = null;
@@ -224,6 +257,10 @@ final class AdminApi {
         }
         java.time.Duration latency = p.hasNonNull("latency") ? duration(p.get("latency")) : null;
         java.time.Duration lro = p.hasNonNull("lroDuration") ? duration(p.get("lroDuration")) : null;
+        java.time.Duration lag = p.hasNonNull("stateLag") ? ArmEmulator.checkLag(duration(p.get("stateLag"))) : null;
+        PowerState failedStart = p.hasNonNull("failedStartState")
+                ? ArmEmulator.checkFailedStartState(PowerState.parse(p.get("failedStartState").asText())) : null;
+        AccessScope access = p.has("access") ? AccessScope.fromJson(p.get("access")) : null;
         Settings s = h.settings;
         if (latency != null) {
             s.latency = latency;
@@ -239,6 +276,18 @@ final class AdminApi {
         }
         if (p.hasNonNull("lenientAuth")) {
             s.lenientAuth = p.get("lenientAuth").asBoolean();
+        }
+        if (lag != null) {
+            s.stateLag = lag;
+        }
+        if (failedStart != null) {
+            s.failedStartState = failedStart;
+        }
+        if (p.hasNonNull("requireApiVersion")) {
+            s.requireApiVersion = p.get("requireApiVersion").asBoolean();
+        }
+        if (access != null) {
+            s.access = access;
         }
         if (throttle != null) {
             h.throttler.settings(throttle);
@@ -267,6 +316,10 @@ final class AdminApi {
         o.put("tokenLifetime", Durations.format(s.tokenLifetime));
         o.put("journal", h.log.enabled());
         o.put("throttle", h.throttler.settings().toString());
+        o.put("stateLag", Durations.format(s.stateLag));
+        o.put("failedStartState", s.failedStartState.id());
+        o.put("requireApiVersion", s.requireApiVersion);
+        o.set("access", s.access.toJson());
         return o;
     }
 
@@ -278,6 +331,9 @@ final class AdminApi {
         o.put("throttled", h.throttler.throttledCount());
         ObjectNode tp = o.putObject("throttledByBucket");
         h.throttler.throttledByPolicy().forEach(tp::put);
+        o.put("inThrottleWindow", h.throttler.inWindowCount());
+        ObjectNode wp = o.putObject("inThrottleWindowByBucket");
+        h.throttler.inWindowByPolicy().forEach(wp::put);
         o.put("tokensIssued", h.tokens.issuedCount());
         Map<PowerState, Integer> states = new EnumMap<>(PowerState.class);
         long starts = 0;

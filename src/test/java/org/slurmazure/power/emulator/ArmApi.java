@@ -1,5 +1,7 @@
 package org.slurmazure.power.emulator;
 
+import org.slurmazure.power.cloud.azure.ArmRoute;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLDecoder;
@@ -15,15 +17,6 @@ import java.util.function.Function;
 final class ArmApi {
     static final String DEFAULT_API_VERSION = "2025-04-01";
 
-    /** The resource operations the emulator knows. */
-    enum Kind {
-        VM_LIST, VM_LIST_ALL, VM_GET, VM_INSTANCE_VIEW, VM_ACTION, OPERATION, NIC_LIST, NIC_GET, UNKNOWN
-    }
-
-    /** A parsed ARM path. */
-    record Route(Kind kind, String subscription, String resourceGroup, String name, String segment) {
-    }
-
     private final Cloud cloud;
     private final Settings settings;
     private final Throttler throttler;
@@ -36,17 +29,20 @@ final class ArmApi {
         this.tokens = tokens;
     }
 
-    static boolean isArmPath(String path) {
-        return path.regionMatches(true, 0, "/subscriptions/", 0, "/subscriptions/".length());
-    }
-
     EmulatorResponse handle(EmulatorRequest req) {
         EmulatorResponse denied = authenticate(req);
+        ArmRoute route = null;
+        if (denied == null) {
+            denied = checkApiVersion(req);
+        }
+        if (denied == null) {
+            route = ArmRoute.parse(req.path);
+            denied = authorize(req, route);
+        }
         EmulatorResponse resp;
         if (denied != null) {
             resp = denied;
         } else {
-            Route route = parse(req.path);
             Throttler.Decision d = throttler.acquire(route.subscription(), !req.isRead(), computePolicies(req, route),
                     lower(route.subscription() + "/" + route.resourceGroup() + "/" + route.name()));
             resp = d.rejection != null ? d.rejection : dispatch(req, route);
@@ -86,55 +82,108 @@ final class ArmApi {
                 .header("x-ms-failure-cause", "gateway");
     }
 
+    /** With {@code requireApiVersion}: 400 MissingApiVersionParameter when the query has no api-version. */
+    private EmulatorResponse checkApiVersion(EmulatorRequest req) {
+        String v = req.param("api-version");
+        if (!settings.requireApiVersion || v != null && !v.isBlank()) {
+            return null;
+        }
+        return EmulatorResponse.armError(400, "MissingApiVersionParameter", "The api-version query parameter "
+                + "(?api-version=) is required for all requests.").header("x-ms-failure-cause", "gateway");
+    }
+
+    /** The principal's role ({@link AccessScope}): 403 AuthorizationFailed for what it does not cover. */
+    private EmulatorResponse authorize(EmulatorRequest req, ArmRoute r) {
+        AccessScope scope = settings.access;
+        String sub = "/subscriptions/" + r.subscription();
+        String rg = r.resourceGroup();
+        String rgScope = sub + "/resourceGroups/" + rg;
+        String action;
+        String target;
+        switch (r.kind()) {
+            case VM_LIST_ALL -> {
+                action = AccessScope.VM_READ;
+                target = sub;
+            }
+            case VM_LIST -> {
+                action = AccessScope.VM_READ;
+                target = rgScope;
+            }
+            case VM_GET, VM_INSTANCE_VIEW -> {
+                action = AccessScope.VM_READ;
+                target = rgScope + "/providers/Microsoft.Compute/virtualMachines/" + r.name();
+            }
+            case VM_ACTION -> {
+                Operation.Action a = Operation.Action.byPathName(r.segment());
+                if (a == null || !req.method.equals("POST")) {
+                    return null;
+                }
+                action = switch (a) {
+                    case START -> AccessScope.VM_START;
+                    case DEALLOCATE -> AccessScope.VM_DEALLOCATE;
+                    case POWER_OFF -> AccessScope.VM_POWER_OFF;
+                };
+                target = rgScope + "/providers/Microsoft.Compute/virtualMachines/" + r.name();
+            }
+            case NIC_LIST -> {
+                action = AccessScope.NIC_READ;
+                target = rgScope;
+            }
+            case NIC_GET -> {
+                action = AccessScope.NIC_READ;
+                target = rgScope + "/providers/Microsoft.Network/networkInterfaces/" + r.name();
+            }
+            case USAGES -> {
+                action = AccessScope.USAGES_READ;
+                target = sub;
+            }
+            case SKUS -> {
+                action = AccessScope.SKUS_READ;
+                target = sub;
+            }
+            default -> {
+                // operation polls, and the caller's own permissions (any principal may list what it may do)
+                return null;
+            }
+        }
+        boolean subscriptionLevel = r.kind() == ArmRoute.Kind.VM_LIST_ALL || r.kind() == ArmRoute.Kind.USAGES
+                || r.kind() == ArmRoute.Kind.SKUS;
+        if (scope.allows(subscriptionLevel ? null : rg, action)) {
+            return null;
+        }
+        String[] who = principal(req);
+        return EmulatorResponse.armError(403, "AuthorizationFailed", "The client '" + who[0] + "' with object id '"
+                        + who[1] + "' does not have authorization to perform action '" + action + "' over scope '"
+                        + target + "' or the scope is invalid. If access was recently granted, please refresh your "
+                        + "credentials.")
+                .header("x-ms-failure-cause", "gateway");
+    }
+
+    /** The application id and object id of the caller, from the token's claims (the configured client otherwise). */
+    private String[] principal(EmulatorRequest req) {
+        String appId = settings.clientId;
+        String oid = null;
+        String auth = req.header("Authorization");
+        try {
+            String[] parts = auth.substring(7).trim().split("\\.");
+            if (parts.length >= 2) {
+                com.fasterxml.jackson.databind.JsonNode claims = Json.read(new String(Base64.getUrlDecoder()
+                        .decode(parts[1]), StandardCharsets.UTF_8));
+                appId = claims.path("appid").asText(appId);
+                oid = claims.path("oid").asText(null);
+            }
+        } catch (RuntimeException e) {
+            // not one of ours (lenient auth): fall back to the configured client
+        }
+        if (oid == null) {
+            oid = java.util.UUID.nameUUIDFromBytes(appId.getBytes(StandardCharsets.UTF_8)).toString();
+        }
+        return new String[] {appId, oid};
+    }
+
     /** Parses {@code /subscriptions/{sub}/...} into a route; the keywords are case-insensitive, as in ARM. */
-    static Route parse(String path) {
-        String[] raw = path.substring(1).split("/", -1);
-        String[] s = new String[raw.length];
-        for (int i = 0; i < raw.length; i++) {
-            s[i] = URLDecoder.decode(raw[i].replace("+", "%2B"), StandardCharsets.UTF_8);
-        }
-        int n = s.length;
-        if (n > 0 && s[n - 1].isEmpty()) {
-            n--;
-        }
-        String sub = n > 1 ? s[1] : "";
-        if (n >= 7 && is(s[2], "resourceGroups") && is(s[4], "providers")) {
-            String rg = s[3];
-            if (is(s[5], "Microsoft.Compute") && is(s[6], "virtualMachines")) {
-                if (n == 7) {
-                    return new Route(Kind.VM_LIST, sub, rg, null, null);
-                }
-                if (n == 8) {
-                    return new Route(Kind.VM_GET, sub, rg, s[7], null);
-                }
-                if (n == 9) {
-                    return new Route(is(s[8], "instanceView") ? Kind.VM_INSTANCE_VIEW : Kind.VM_ACTION, sub, rg, s[7],
-                            s[8]);
-                }
-            } else if (is(s[5], "Microsoft.Network") && is(s[6], "networkInterfaces")) {
-                if (n == 7) {
-                    return new Route(Kind.NIC_LIST, sub, rg, null, null);
-                }
-                if (n == 8) {
-                    return new Route(Kind.NIC_GET, sub, rg, s[7], null);
-                }
-            }
-        } else if (n >= 5 && is(s[2], "providers") && is(s[3], "Microsoft.Compute")) {
-            if (n == 5 && is(s[4], "virtualMachines")) {
-                return new Route(Kind.VM_LIST_ALL, sub, null, null, null);
-            }
-            if (n == 8 && is(s[4], "locations") && (is(s[6], "operations") || is(s[6], "operationResults"))) {
-                return new Route(Kind.OPERATION, sub, null, s[7], s[5]);
-            }
-        }
-        return new Route(Kind.UNKNOWN, sub, n > 3 && is(s[2], "resourceGroups") ? s[3] : null, null, null);
-    }
 
-    private static boolean is(String segment, String keyword) {
-        return segment.equalsIgnoreCase(keyword);
-    }
-
-    private static List<ThrottleSettings.Policy> computePolicies(EmulatorRequest req, Route r) {
+    private static List<ThrottleSettings.Policy> computePolicies(EmulatorRequest req, ArmRoute r) {
         switch (r.kind()) {
             case VM_ACTION -> {
                 Operation.Action a = Operation.Action.byPathName(r.segment());
@@ -158,15 +207,15 @@ final class ArmApi {
         }
     }
 
-    private EmulatorResponse dispatch(EmulatorRequest req, Route r) {
-        if (r.kind() == Kind.UNKNOWN) {
+    private EmulatorResponse dispatch(EmulatorRequest req, ArmRoute r) {
+        if (r.kind() == ArmRoute.Kind.UNKNOWN) {
             return unknownRoute(req, r);
         }
         if (!cloud.subscriptionExists(r.subscription())) {
             return EmulatorResponse.armError(404, "SubscriptionNotFound", "The subscription '" + r.subscription()
                     + "' could not be found.").header("x-ms-failure-cause", "gateway");
         }
-        boolean isPost = r.kind() == Kind.VM_ACTION;
+        boolean isPost = r.kind() == ArmRoute.Kind.VM_ACTION;
         if (isPost != req.method.equals("POST") || !isPost && !req.isRead()) {
             return EmulatorResponse.armError(405, "MethodNotAllowed", "The requested resource does not support "
                     + "http method '" + req.method + "'.");
@@ -201,11 +250,39 @@ final class ArmApi {
                 yield EmulatorResponse.json(200, Resources.nic(vm.view()));
             }
             case OPERATION -> operation(req, r);
+            case PERMISSIONS -> {
+                if (!cloud.resourceGroupExists(r.subscription(), r.resourceGroup())) {
+                    yield resourceGroupNotFound(r.resourceGroup());
+                }
+                ObjectNode body = Json.object();
+                body.set("value", settings.access.permissions(r.resourceGroup()));
+                yield EmulatorResponse.json(200, body);
+            }
+            case USAGES -> {
+                List<EmulatedVm.View> inRegion = new ArrayList<>();
+                for (EmulatedVm vm : cloud.visible(r.subscription(), null)) {
+                    if (vm.location().equalsIgnoreCase(r.segment())) {
+                        inRegion.add(vm.view());
+                    }
+                }
+                yield EmulatorResponse.json(200, Quotas.usages(inRegion, settings.quotas));
+            }
+            case SKUS -> {
+                String location;
+                try {
+                    location = Quotas.filterLocation(req.param("$filter"));
+                } catch (IllegalArgumentException e) {
+                    yield EmulatorResponse.armError(400, "InvalidFilter", "The filter '" + req.param("$filter")
+                            + "' is not supported: only location eq '<location>' is.");
+                }
+                yield EmulatorResponse.json(200, Quotas.skus(Quotas.views(cloud.visible(r.subscription(), null)),
+                        location));
+            }
             default -> unknownRoute(req, r);
         };
     }
 
-    private EmulatorResponse withVm(Route r, Function<EmulatedVm.View, EmulatorResponse> f) {
+    private EmulatorResponse withVm(ArmRoute r, Function<EmulatedVm.View, EmulatorResponse> f) {
         EmulatedVm vm = cloud.find(r.subscription(), r.resourceGroup(), r.name());
         if (vm == null || vm.isMissing()) {
             return notFound(r, "Microsoft.Compute/virtualMachines");
@@ -213,7 +290,7 @@ final class ArmApi {
         return f.apply(vm.view());
     }
 
-    private EmulatorResponse action(EmulatorRequest req, Route r) {
+    private EmulatorResponse action(EmulatorRequest req, ArmRoute r) {
         Operation.Action action = Operation.Action.byPathName(r.segment());
         if (action == null) {
             return unknownRoute(req, r);
@@ -240,7 +317,7 @@ final class ArmApi {
                 + "/operations/" + opId + "?p=" + opId + "&api-version=" + apiVersion(req);
     }
 
-    private EmulatorResponse operation(EmulatorRequest req, Route r) {
+    private EmulatorResponse operation(EmulatorRequest req, ArmRoute r) {
         Operation op = cloud.operation(r.name());
         if (op == null || !op.vm.subscriptionId().equalsIgnoreCase(r.subscription())) {
             return EmulatorResponse.armError(404, "OperationNotFound", "The operation '" + r.name()
@@ -314,7 +391,7 @@ final class ArmApi {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("%24", "$");
     }
 
-    private EmulatorResponse notFound(Route r, String type) {
+    private EmulatorResponse notFound(ArmRoute r, String type) {
         if (!cloud.resourceGroupExists(r.subscription(), r.resourceGroup())) {
             return resourceGroupNotFound(r.resourceGroup());
         }
@@ -329,7 +406,7 @@ final class ArmApi {
                 + "' could not be found.").header("x-ms-failure-cause", "gateway");
     }
 
-    private static EmulatorResponse unknownRoute(EmulatorRequest req, Route r) {
+    private static EmulatorResponse unknownRoute(EmulatorRequest req, ArmRoute r) {
         return EmulatorResponse.armError(404, "InvalidResourceType", "The ARM emulator does not implement "
                 + req.method + " " + req.path + " (api-version " + apiVersion(req) + ").")
                 .header("x-ms-failure-cause", "gateway");

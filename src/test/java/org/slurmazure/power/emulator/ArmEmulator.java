@@ -196,6 +196,24 @@ public final class ArmEmulator implements AutoCloseable {
         return handler.throttler.throttledCount();
     }
 
+    /**
+     * Requests that arrived inside an open 429 window of a bucket they draw from: after a 429 with
+     * {@code Retry-After R} at {@code t}, the window {@code [t + 100 ms, t + R)} of the empty bucket (ARM reads or
+     * writes of a subscription, a compute policy of a subscription, or a per-VM compute policy). Each such request
+     * counts once, throttled or not. A client that honours every 429 for its whole class keeps this at 0.
+     */
+    public long inThrottleWindowCount() {
+        return handler.throttler.inWindowCount();
+    }
+
+    /**
+     * {@link #inThrottleWindowCount()} by bucket kind ({@code armReads}, {@code armWrites}, {@code start},
+     * {@code startPerVm}, ...); a request inside the windows of two buckets counts under both.
+     */
+    public java.util.Map<String, Long> inThrottleWindowByBucket() {
+        return handler.throttler.inWindowByPolicy();
+    }
+
     /** Whole tokens left in a subscription-level bucket of the default subscription, -1 when it is not enforced. */
     public int remainingTokens(ThrottleSettings.Policy policy) {
         return handler.throttler.remaining(subscriptionId(), policy);
@@ -239,8 +257,55 @@ public final class ArmEmulator implements AutoCloseable {
         handler.throttler.settings(Objects.requireNonNull(settings));
     }
 
+    /** See {@link Builder#stateLag}; applies to writes accepted from now on. */
+    public void stateLag(Duration lag) {
+        handler.settings.stateLag = checkLag(lag);
+    }
+
+    /** See {@link Builder#failedStartState}; applies to starts that fail from now on. */
+    public void failedStartState(PowerState state) {
+        handler.settings.failedStartState = checkFailedStartState(state);
+    }
+
+    /** See {@link Builder#requireApiVersion}. */
+    public void requireApiVersion(boolean required) {
+        handler.settings.requireApiVersion = required;
+    }
+
+    /** See {@link Builder#access}. */
+    public void access(AccessScope scope) {
+        handler.settings.access = Objects.requireNonNull(scope);
+    }
+
+    /** See {@link Builder#quota}; applies from now on. */
+    public void quota(String usageName, int limit) {
+        java.util.Map<String, Integer> q = new java.util.HashMap<>(handler.settings.quotas);
+        q.put(Quotas.key(usageName), Quotas.checkLimit(limit));
+        handler.settings.quotas = java.util.Map.copyOf(q);
+    }
+
+    static Duration checkLag(Duration lag) {
+        if (lag.isNegative()) {
+            throw new IllegalArgumentException("state lag must be >= 0");
+        }
+        return lag;
+    }
+
+    static PowerState checkFailedStartState(PowerState state) {
+        if (state != PowerState.DEALLOCATED && state != PowerState.STARTING && state != PowerState.RUNNING) {
+            throw new IllegalArgumentException("a failed start leaves the VM deallocated, starting or running, not "
+                    + state);
+        }
+        return state;
+    }
+
     @Override
     public void close() {
+        // What a run must never log: recorded for SecretScanIT.
+        org.slurmazure.power.testing.SecretScan.secret(clientSecret());
+        for (String token : handler.tokens.issued()) {
+            org.slurmazure.power.testing.SecretScan.secret(token.substring(token.lastIndexOf('.') + 1));
+        }
         if (closed) {
             return;
         }
@@ -272,6 +337,11 @@ public final class ArmEmulator implements AutoCloseable {
         int retryAfterSeconds = 1;
         int pageSize = 100;
         ThrottleSettings throttle = ThrottleSettings.none();
+        Duration stateLag = Duration.ZERO;
+        PowerState failedStartState = PowerState.DEALLOCATED;
+        boolean requireApiVersion;
+        AccessScope access = AccessScope.subscription();
+        final java.util.Map<String, Integer> quotas = new java.util.HashMap<>();
         boolean journal = true;
         int journalCapacity = 100_000;
         boolean lenientAuth;
@@ -416,6 +486,52 @@ public final class ArmEmulator implements AutoCloseable {
         /** Throttling buckets (default {@link ThrottleSettings#none()}). */
         public Builder throttle(ThrottleSettings settings) {
             this.throttle = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /**
+         * For this long after a start, deallocate or powerOff that changes the power state is accepted, the instance
+         * view (GET with {@code $expand=instanceView}, {@code /instanceView}, the {@code statusOnly} list) still shows
+         * the power state from before, with {@code ProvisioningState/updating}, as Azure's does (default none).
+         */
+        public Builder stateLag(Duration lag) {
+            this.stateLag = checkLag(Objects.requireNonNull(lag));
+            return this;
+        }
+
+        /**
+         * Where a failed start (a VM's {@code startFailure}) leaves the VM: {@code DEALLOCATED} (default),
+         * {@code STARTING} (stuck until deallocated) or {@code RUNNING} (running, and billed, although the operation
+         * failed), as Azure sometimes does.
+         */
+        public Builder failedStartState(PowerState state) {
+            this.failedStartState = checkFailedStartState(Objects.requireNonNull(state));
+            return this;
+        }
+
+        /** ARM requests without {@code api-version} answer 400 MissingApiVersionParameter, as Azure's (default off). */
+        public Builder requireApiVersion(boolean required) {
+            this.requireApiVersion = required;
+            return this;
+        }
+
+        /**
+         * The principal's role: {@link AccessScope#subscription()} (default) or scoped to resource groups, optionally
+         * lacking actions in some; what it does not cover answers 403 AuthorizationFailed.
+         */
+        public Builder access(AccessScope scope) {
+            this.access = Objects.requireNonNull(scope);
+            return this;
+        }
+
+        /**
+         * The limit of a compute quota that {@code GET .../locations/{loc}/usages} reports in every region: {@code cores}
+         * (Total Regional vCPUs), {@code virtualMachines}, or a VM family such as {@code standardDSv5Family} (default
+         * {@value Quotas#DEFAULT_LIMIT} each, {@value Quotas#DEFAULT_VM_LIMIT} VMs). Usage counts the vCPUs of the
+         * VMs that are not deallocated, as Azure's does; starts are not refused by it.
+         */
+        public Builder quota(String usageName, int limit) {
+            quotas.put(Quotas.key(usageName), Quotas.checkLimit(limit));
             return this;
         }
 

@@ -50,6 +50,18 @@ public final class ArmEmulatorMain {
               --bucket NAME=SPEC       one bucket, e.g. armWrites=200+10/s, start=1500+500/min, getOperation=off
                                        (armWrites armReads start deallocate startPerVm deallocatePerVm
                                        getOperation highCostList; repeatable, applied after --throttle)
+            Azure's unkind ways (all off by default):
+              --state-lag DURATION     after a write, the instance view shows the old power state (updating)
+                                       for this long, e.g. 5s
+              --failed-start-state S   what a failed start leaves: deallocated (default), starting, running
+              --require-api-version    ARM requests without api-version answer 400 MissingApiVersionParameter
+              --resource-group-scope RG[,RG...]
+                                       the principal's role covers only these resource groups: the
+                                       subscription-wide VM list and other groups answer 403 AuthorizationFailed
+              --deny RG=ACTION         the role lacks ACTION in RG, e.g.
+                                       hpc1-burst=Microsoft.Compute/virtualMachines/deallocate/action (repeatable)
+              --quota NAME=LIMIT       the limit of a compute quota in every region: cores, virtualMachines or a
+                                       family such as standardDSv5Family (default 1000; repeatable)
             Server and files:
               --port N                 HTTPS port, 0 = a free one (default 0)
               --bind ADDRESS           listen address (default 127.0.0.1)
@@ -60,12 +72,14 @@ public final class ArmEmulatorMain {
               --no-journal             keep only counters, not the request record (long benchmarks)
               --threads N              server request threads (default 64)
               -h, --help               this text
+            On SIGTERM/SIGINT it prints one summary line on stderr: requests, 429s, requests inside 429 windows.
             """;
 
     private static final java.util.Set<String> VALUE_OPTIONS = java.util.Set.of("--vms", "--generate",
             "--resource-group", "--location", "--tag", "--vm-size", "--power-state", "--first-ip", "--subscription",
             "--tenant", "--client-id", "--client-secret", "--latency", "--lro", "--retry-after", "--page-size",
-            "--throttle", "--bucket", "--port", "--bind", "--http-port", "--state-dir", "--events", "--threads");
+            "--throttle", "--bucket", "--port", "--bind", "--http-port", "--state-dir", "--events", "--threads",
+            "--state-lag", "--failed-start-state", "--resource-group-scope", "--deny", "--quota");
 
     private ArmEmulatorMain() {
     }
@@ -76,6 +90,12 @@ public final class ArmEmulatorMain {
         final List<String> generate = new ArrayList<>();
         final Map<String, String> tags = new LinkedHashMap<>();
         final List<String> buckets = new ArrayList<>();
+        final List<String> denied = new ArrayList<>();
+        final Map<String, Integer> quotas = new LinkedHashMap<>();
+        List<String> resourceGroupScope;
+        Duration stateLag;
+        PowerState failedStartState;
+        boolean requireApiVersion;
         String resourceGroup;
         String location;
         String vmSize;
@@ -140,6 +160,7 @@ public final class ArmEmulatorMain {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            err.println("arm-emulator: " + summary(running.emulator));
             running.close();
             stopped.countDown();
         }, "arm-emulator-shutdown"));
@@ -156,6 +177,12 @@ public final class ArmEmulatorMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The exit summary: {@code stopped: 5726 requests, 8277 throttled (429), 0 inside a 429 window {}}. */
+    static String summary(ArmEmulator emu) {
+        return "stopped: " + emu.requestCount() + " requests, " + emu.throttledCount() + " throttled (429), "
+                + emu.inThrottleWindowCount() + " inside a 429 window " + emu.inThrottleWindowByBucket();
     }
 
     /** A started emulator and the state files it wrote (removed again by {@link #close}). */
@@ -196,6 +223,7 @@ public final class ArmEmulatorMain {
                     case "-h", "--help" -> o.help = true;
                     case "--lenient-auth" -> o.lenientAuth = true;
                     case "--no-journal" -> o.noJournal = true;
+                    case "--require-api-version" -> o.requireApiVersion = true;
                     default -> {
                         if (!VALUE_OPTIONS.contains(a)) {
                             throw new UsageException("unknown option " + a);
@@ -257,6 +285,31 @@ public final class ArmEmulatorMain {
             case "--state-dir" -> o.stateDir = Paths.get(v);
             case "--events" -> o.events = Paths.get(v);
             case "--threads" -> o.threads = nonNegative(v);
+            case "--state-lag" -> o.stateLag = ArmEmulator.checkLag(Durations.parse(v));
+            case "--failed-start-state" -> o.failedStartState = ArmEmulator.checkFailedStartState(PowerState.parse(v));
+            case "--resource-group-scope" -> {
+                List<String> groups = new ArrayList<>();
+                for (String g : v.split(",")) {
+                    if (!g.isBlank()) {
+                        groups.add(g.trim());
+                    }
+                }
+                if (groups.isEmpty()) {
+                    throw new IllegalArgumentException("no resource groups in '" + v + "'");
+                }
+                o.resourceGroupScope = groups;
+            }
+            case "--deny" -> {
+                AccessScope.subscription().denyAssignment(v);
+                o.denied.add(v);
+            }
+            case "--quota" -> {
+                int eq = v.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("'" + v + "' is not NAME=LIMIT");
+                }
+                o.quotas.put(v.substring(0, eq).trim(), nonNegative(v.substring(eq + 1)));
+            }
             default -> throw new UsageException("unknown option " + name);
         }
     }
@@ -338,6 +391,20 @@ public final class ArmEmulatorMain {
             t = t.with(bucket);
         }
         b.throttle(t);
+        if (o.stateLag != null) {
+            b.stateLag(o.stateLag);
+        }
+        if (o.failedStartState != null) {
+            b.failedStartState(o.failedStartState);
+        }
+        b.requireApiVersion(o.requireApiVersion);
+        AccessScope access = o.resourceGroupScope == null ? AccessScope.subscription()
+                : AccessScope.resourceGroups(o.resourceGroupScope.toArray(String[]::new));
+        for (String d : o.denied) {
+            access = access.denyAssignment(d);
+        }
+        b.access(access);
+        o.quotas.forEach(b::quota);
         b.port(o.port);
         if (o.bind != null) {
             b.bindAddress(o.bind);

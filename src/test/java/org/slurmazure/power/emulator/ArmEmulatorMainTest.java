@@ -108,6 +108,29 @@ class ArmEmulatorMainTest {
     }
 
     @Test
+    void theUnkindSwitchesAreOptionsToo() throws Exception {
+        ArmEmulatorMain.Options o = ArmEmulatorMain.parse(new String[] {"--generate", "azc1", "--resource-group",
+                "rg1", "--state-lag", "5s", "--failed-start-state", "running", "--require-api-version",
+                "--resource-group-scope", "rg1,rg2", "--deny", "rg1=" + AccessScope.VM_DEALLOCATE});
+
+        try (ArmEmulatorMain.Running r = ArmEmulatorMain.start(o)) {
+            JsonNode settings = new EmuClient(r.emulator).admin("GET", "settings", null).json();
+            assertEquals("5s", settings.get("stateLag").asText());
+            assertEquals("running", settings.get("failedStartState").asText());
+            assertTrue(settings.get("requireApiVersion").asBoolean());
+            assertEquals("rg2", settings.path("access").path("resourceGroups").get(1).asText());
+            assertEquals(AccessScope.VM_DEALLOCATE, settings.path("access").path("deny").path("rg1").get(0).asText());
+        }
+        for (String[] bad : List.of(new String[] {"--failed-start-state", "stopped"},
+                new String[] {"--deny", "rg1"}, new String[] {"--state-lag", "soon"},
+                new String[] {"--resource-group-scope", ","})) {
+            String[] args = {"--generate", "azc1", bad[0], bad[1]};
+            assertThrows(ArmEmulatorMain.UsageException.class, () -> ArmEmulatorMain.parse(args), bad[0]);
+        }
+        assertTrue(ArmEmulatorMain.USAGE.contains("--resource-group-scope"));
+    }
+
+    @Test
     void theStandaloneSetupLoadsSpecFilesAndWritesTheStateDirectory(@TempDir Path dir) throws Exception {
         Path specs = dir.resolve("vms.yaml");
         Files.writeString(specs, "- {name: 'gpu[1-2]', resourceGroup: gpu-rg, startFailure: AllocationFailed}\n");

@@ -125,6 +125,14 @@ final class Cloud implements AutoCloseable {
         return settings.lroDuration;
     }
 
+    Duration stateLag() {
+        return settings.stateLag;
+    }
+
+    PowerState failedStartState() {
+        return settings.failedStartState;
+    }
+
     long nanoTime() {
         return System.nanoTime();
     }

@@ -12,12 +12,13 @@ import java.util.UUID;
  * One emulated VM and its NIC: the state machine behind the ARM API, and the handle tests use to read and change
  * it. Thread-safe; pending operations complete when their time is up (checked on every access and by a timer).
  *
- * <p>State machine: start takes deallocated/stopped to starting, then running (or back to deallocated with
- * provisioningState Failed when {@code startFailure} is set); deallocate takes running/stopped/starting/stopping to
- * deallocating, then deallocated (a pending start or powerOff ends {@code OperationPreempted}); powerOff takes
- * running to stopping, then stopped. Start on a running VM, deallocate on a deallocated one and powerOff on a
- * stopped or deallocated one succeed at once. Any other write while an operation is pending is refused with
- * 409 OperationNotAllowed.
+ * <p>State machine: start takes deallocated/stopped to starting, then running (or, when {@code startFailure} is set,
+ * to provisioningState Failed and the emulator's {@code failedStartState}, deallocated by default); deallocate
+ * takes running/stopped/starting/stopping to deallocating, then deallocated (a pending start or powerOff ends
+ * {@code OperationPreempted}); powerOff takes running to stopping, then stopped. Start on a running VM,
+ * deallocate on a deallocated one and powerOff on a stopped or deallocated one succeed at once. Any other write while
+ * an operation is pending is refused with 409 OperationNotAllowed. With a {@code stateLag}, the instance view shows
+ * the power state from before a write, with provisioning status updating, for that long after the write is accepted.
  */
 public final class EmulatedVm {
 
@@ -48,7 +49,13 @@ public final class EmulatedVm {
             Provisioning provisioning, String failureCode, String failureMessage, Instant provisioningTime,
             Instant timeCreated, boolean missing, int startCount, int deallocateCount, int powerOffCount,
             String startFailure, boolean startHangs, String deallocateFailure, boolean deallocateHangs,
-            Duration lroDuration, Operation.View pending) {
+            Duration lroDuration, Operation.View pending, int startFailureTimes, int deallocateFailureTimes,
+            PowerState reportedPowerState, Provisioning reportedProvisioning) {
+
+        /** True while a state lag makes the instance view show an older state than the real one. */
+        boolean lagging() {
+            return reportedPowerState != powerState || reportedProvisioning != provisioning;
+        }
     }
 
     private final Cloud cloud;
@@ -70,10 +77,16 @@ public final class EmulatedVm {
     private Operation pending;
     private Duration lroDuration;
     private String startFailure;
+    /** Failed starts left before {@code startFailure} clears itself; {@link FaultRule#ALWAYS} = never clears. */
+    private int startFailureTimes = FaultRule.ALWAYS;
     private boolean startHangs;
     private String deallocateFailure;
+    private int deallocateFailureTimes = FaultRule.ALWAYS;
     private boolean deallocateHangs;
     private boolean missing;
+    /** While {@code nanoTime < lagUntilNanos} the instance view shows {@code lagState}, provisioning updating. */
+    private PowerState lagState;
+    private long lagUntilNanos;
     private int startCount;
     private int deallocateCount;
     private int powerOffCount;
@@ -94,8 +107,11 @@ public final class EmulatedVm {
         this.powerState = spec.powerState();
         this.lroDuration = spec.lroDuration();
         this.startFailure = spec.startFailure();
+        this.startFailureTimes = spec.startFailure() == null ? FaultRule.ALWAYS : spec.startFailureTimes();
         this.startHangs = spec.startHangs();
         this.deallocateFailure = spec.deallocateFailure();
+        this.deallocateFailureTimes = spec.deallocateFailure() == null ? FaultRule.ALWAYS
+                : spec.deallocateFailureTimes();
         this.deallocateHangs = spec.deallocateHangs();
         this.missing = spec.missing();
     }
@@ -178,9 +194,18 @@ public final class EmulatedVm {
         return this;
     }
 
-    /** Sets (or, with null, clears) the code the next start operations fail with. */
+    /** Sets (or, with null, clears) the code every start operation fails with from now on. */
     public synchronized EmulatedVm startFailure(String code) {
+        return startFailure(code, FaultRule.ALWAYS);
+    }
+
+    /**
+     * The next {@code times} start operations fail with {@code code} (e.g. {@code InternalExecutionError}), later
+     * ones succeed again; {@link FaultRule#ALWAYS} = every one.
+     */
+    public synchronized EmulatedVm startFailure(String code, int times) {
         this.startFailure = code;
+        this.startFailureTimes = checkTimes(times);
         return this;
     }
 
@@ -191,9 +216,23 @@ public final class EmulatedVm {
         return this;
     }
 
+    /** Sets (or, with null, clears) the code every deallocate operation fails with from now on. */
     public synchronized EmulatedVm deallocateFailure(String code) {
+        return deallocateFailure(code, FaultRule.ALWAYS);
+    }
+
+    /** The next {@code times} deallocate operations fail with {@code code}; {@link FaultRule#ALWAYS} = every one. */
+    public synchronized EmulatedVm deallocateFailure(String code, int times) {
         this.deallocateFailure = code;
+        this.deallocateFailureTimes = checkTimes(times);
         return this;
+    }
+
+    static int checkTimes(int times) {
+        if (times < 1 && times != FaultRule.ALWAYS) {
+            throw new IllegalArgumentException("failure times must be >= 1 (or -1 for every time)");
+        }
+        return times;
     }
 
     public synchronized EmulatedVm deallocateHangs(boolean hangs) {
@@ -236,6 +275,7 @@ public final class EmulatedVm {
             }
             pending = null;
         }
+        lagState = null;
         setProvisioning(Provisioning.SUCCEEDED, null, null);
         setPowerState(state);
         return this;
@@ -262,10 +302,17 @@ public final class EmulatedVm {
 
     synchronized View view() {
         advance();
+        boolean lag = lagState != null && cloud.nanoTime() - lagUntilNanos < 0;
+        if (!lag) {
+            lagState = null;
+        }
         return new View(name, resourceGroup, subscriptionId, location, vmSize, vmId, nicName(), privateIp,
                 new LinkedHashMap<>(tags), powerState, provisioning, failureCode, failureMessage, provisioningTime,
                 timeCreated, missing, startCount, deallocateCount, powerOffCount, startFailure, startHangs,
-                deallocateFailure, deallocateHangs, lroDuration, pending == null ? null : viewOf(pending));
+                deallocateFailure, deallocateHangs, lroDuration, pending == null ? null : viewOf(pending),
+                startFailure == null ? FaultRule.ALWAYS : startFailureTimes,
+                deallocateFailure == null ? FaultRule.ALWAYS : deallocateFailureTimes,
+                lag ? lagState : powerState, lag ? Provisioning.UPDATING : provisioning);
     }
 
     synchronized Operation.View viewOf(Operation op) {
@@ -308,6 +355,14 @@ public final class EmulatedVm {
             return new Begin(op, null);
         }
         pending = op;
+        Duration lag = cloud.stateLag();
+        if (lag.compareTo(Duration.ZERO) > 0) {
+            long now = cloud.nanoTime();
+            if (lagState == null || now - lagUntilNanos >= 0) {
+                lagState = from;
+            }
+            lagUntilNanos = now + lag.toNanos();
+        }
         setProvisioning(Provisioning.UPDATING, null, null);
         setPowerState(action.transitional);
         cloud.scheduleCheck(this, d.toNanos());
@@ -324,10 +379,15 @@ public final class EmulatedVm {
         switch (op.action) {
             case START -> {
                 if (startFailure != null) {
-                    String msg = FailureMessages.startFailure(startFailure, this);
-                    op.finish(Operation.Status.FAILED, startFailure, msg);
-                    setProvisioning(Provisioning.FAILED, startFailure, msg);
-                    setPowerState(PowerState.DEALLOCATED);
+                    String code = startFailure;
+                    String msg = FailureMessages.startFailure(code, this);
+                    if (startFailureTimes > 0 && --startFailureTimes == 0) {
+                        startFailure = null;
+                        startFailureTimes = FaultRule.ALWAYS;
+                    }
+                    op.finish(Operation.Status.FAILED, code, msg);
+                    setProvisioning(Provisioning.FAILED, code, msg);
+                    setPowerState(cloud.failedStartState());
                 } else {
                     op.finish(Operation.Status.SUCCEEDED, null, null);
                     setProvisioning(Provisioning.SUCCEEDED, null, null);
@@ -336,9 +396,14 @@ public final class EmulatedVm {
             }
             case DEALLOCATE -> {
                 if (deallocateFailure != null) {
-                    String msg = FailureMessages.deallocateFailure(deallocateFailure);
-                    op.finish(Operation.Status.FAILED, deallocateFailure, msg);
-                    setProvisioning(Provisioning.FAILED, deallocateFailure, msg);
+                    String code = deallocateFailure;
+                    String msg = FailureMessages.deallocateFailure(code);
+                    if (deallocateFailureTimes > 0 && --deallocateFailureTimes == 0) {
+                        deallocateFailure = null;
+                        deallocateFailureTimes = FaultRule.ALWAYS;
+                    }
+                    op.finish(Operation.Status.FAILED, code, msg);
+                    setProvisioning(Provisioning.FAILED, code, msg);
                     setPowerState(op.previousState == PowerState.STOPPED ? PowerState.STOPPED : PowerState.RUNNING);
                 } else {
                     op.finish(Operation.Status.SUCCEEDED, null, null);

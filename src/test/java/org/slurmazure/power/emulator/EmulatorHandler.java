@@ -50,7 +50,7 @@ final class EmulatorHandler {
         } else {
             resp = identity.handle(req);
             if (resp == null) {
-                resp = ArmApi.isArmPath(req.path) ? arm.handle(req) : EmulatorResponse.armError(404, "NotFound",
+                resp = org.slurmazure.power.cloud.azure.ArmRoute.isArmPath(req.path) ? arm.handle(req) : EmulatorResponse.armError(404, "NotFound",
                         "The ARM emulator serves /subscriptions/..., the token endpoints and /__emulator/...; not "
                                 + req.path + ".");
             }

@@ -143,4 +143,32 @@ class ListsAndNicTest {
         assertEquals(404, r.status());
         assertEquals("ResourceGroupNotFound", r.errorCode());
     }
+
+    @Test
+    void smallPagesFromTheBuilderSplitEveryListIntoSeveralPages() throws Exception {
+        try (ArmEmulator small = ArmEmulator.builder().generate("azc[01-10]", s -> s.resourceGroup("rg1"))
+                .pageSize(3).start()) {
+            EmuClient c = new EmuClient(small);
+            String sub = "subscriptions/" + small.subscriptionId();
+            List<String> expected = VmSpecs.expandNames("azc[01-10]");
+
+            for (String url : List.of(sub + "/resourceGroups/rg1/providers/Microsoft.Compute/virtualMachines" + API,
+                    sub + "/providers/Microsoft.Compute/virtualMachines" + API + "&statusOnly=true",
+                    sub + "/providers/Microsoft.Compute/virtualMachines" + API,
+                    sub + "/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces" + API)) {
+                List<Integer> sizes = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                String next = url;
+                while (next != null) {
+                    EmuClient.Resp r = c.get(next);
+                    assertEquals(200, r.status(), r.body());
+                    sizes.add(r.json().get("value").size());
+                    r.json().get("value").forEach(v -> names.add(v.get("name").asText().replace("-nic", "")));
+                    next = r.json().hasNonNull("nextLink") ? r.json().get("nextLink").asText() : null;
+                }
+                assertEquals(List.of(3, 3, 3, 1), sizes, url);
+                assertEquals(expected, names, url);
+            }
+        }
+    }
 }

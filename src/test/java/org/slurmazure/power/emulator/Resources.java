@@ -54,7 +54,7 @@ final class Resources {
         nicRef.put("id", nicId(v));
         nicRef.putObject("properties").put("primary", true);
         p.putObject("diagnosticsProfile").putObject("bootDiagnostics").put("enabled", true);
-        p.put("provisioningState", v.provisioning().json);
+        p.put("provisioningState", v.reportedProvisioning().json);
         p.put("timeCreated", Json.time(v.timeCreated()));
         if (withInstanceView) {
             p.set("instanceView", instanceView(v));
@@ -62,11 +62,14 @@ final class Resources {
         return o;
     }
 
-    /** The instance view ({@code GET .../instanceView}, or {@code properties.instanceView} when expanded). */
+    /**
+     * The instance view ({@code GET .../instanceView}, or {@code properties.instanceView} when expanded). During a
+     * state lag it shows the reported (older) power state with provisioning status updating.
+     */
     static ObjectNode instanceView(EmulatedVm.View v) {
         ObjectNode iv = Json.object();
         iv.put("computerName", v.name());
-        if (v.powerState() == PowerState.RUNNING) {
+        if (v.reportedPowerState() == PowerState.RUNNING) {
             iv.put("osName", "ubuntu");
             iv.put("osVersion", "24.04");
             ObjectNode agent = iv.putObject("vmAgent");
@@ -86,21 +89,22 @@ final class Resources {
     static ArrayNode statuses(EmulatedVm.View v) {
         ArrayNode statuses = Json.MAPPER.createArrayNode();
         ObjectNode prov = statuses.addObject();
-        if (v.provisioning() == EmulatedVm.Provisioning.FAILED) {
-            prov.put("code", v.provisioning().code + "/" + v.failureCode());
+        EmulatedVm.Provisioning p = v.reportedProvisioning();
+        if (p == EmulatedVm.Provisioning.FAILED) {
+            prov.put("code", p.code + "/" + v.failureCode());
             prov.put("level", "Error");
-            prov.put("displayStatus", v.provisioning().display);
+            prov.put("displayStatus", p.display);
             prov.put("message", v.failureMessage());
         } else {
-            prov.put("code", v.provisioning().code);
+            prov.put("code", p.code);
             prov.put("level", "Info");
-            prov.put("displayStatus", v.provisioning().display);
+            prov.put("displayStatus", p.display);
         }
         prov.put("time", Json.time(v.provisioningTime()));
         ObjectNode power = statuses.addObject();
-        power.put("code", v.powerState().code());
+        power.put("code", v.reportedPowerState().code());
         power.put("level", "Info");
-        power.put("displayStatus", v.powerState().displayStatus());
+        power.put("displayStatus", v.reportedPowerState().displayStatus());
         return statuses;
     }
 
@@ -138,7 +142,9 @@ final class Resources {
         ipc.put("type", "Microsoft.Network/networkInterfaces/ipConfigurations");
         ObjectNode ipp = ipc.putObject("properties");
         ipp.put("provisioningState", "Succeeded");
-        ipp.put("privateIPAddress", v.privateIp());
+        if (v.privateIp() != null) {
+            ipp.put("privateIPAddress", v.privateIp());
+        }
         ipp.put("privateIPAllocationMethod", "Dynamic");
         ipp.putObject("subnet").put("id", "/subscriptions/" + v.subscriptionId() + "/resourceGroups/"
                 + v.resourceGroup() + "/providers/Microsoft.Network/virtualNetworks/" + v.resourceGroup()
@@ -150,7 +156,7 @@ final class Resources {
         dns.putArray("appliedDnsServers");
         dns.put("internalDomainNameSuffix", "emulator" + Integer.toHexString(v.resourceGroup()
                 .toLowerCase(Locale.ROOT).hashCode()) + ".ax.internal.cloudapp.net");
-        if (v.powerState() != PowerState.DEALLOCATED) {
+        if (v.powerState() != PowerState.DEALLOCATED && v.privateIp() != null) {
             p.put("macAddress", mac(v.privateIp()));
         }
         p.put("enableAcceleratedNetworking", false);

@@ -19,6 +19,16 @@ final class Settings {
     volatile int retryAfterSeconds;
     volatile int pageSize;
     volatile boolean lenientAuth;
+    /** How long after a write the instance view still shows the old power state (ZERO = none). */
+    volatile Duration stateLag;
+    /** What a failed start leaves: DEALLOCATED, STARTING or RUNNING. */
+    volatile PowerState failedStartState;
+    /** ARM paths without {@code api-version} answer 400 MissingApiVersionParameter. */
+    volatile boolean requireApiVersion;
+    /** What the principal may do (subscription-wide by default). */
+    volatile AccessScope access;
+    /** Compute quota limits by lower-case usage name ({@code cores}, {@code standarddsv5family}); see {@link Quotas}. */
+    volatile java.util.Map<String, Integer> quotas;
 
     Settings(ArmEmulator.Builder b) {
         this.subscriptionId = b.subscriptionId;
@@ -35,5 +45,10 @@ final class Settings {
         this.retryAfterSeconds = b.retryAfterSeconds;
         this.pageSize = b.pageSize;
         this.lenientAuth = b.lenientAuth;
+        this.stateLag = b.stateLag;
+        this.failedStartState = b.failedStartState;
+        this.requireApiVersion = b.requireApiVersion;
+        this.access = b.access;
+        this.quotas = java.util.Map.copyOf(b.quotas);
     }
 }

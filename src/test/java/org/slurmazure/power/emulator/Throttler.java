@@ -11,8 +11,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
-/** Enforces {@link ThrottleSettings}: ARM's read/write buckets per subscription and compute's per policy. */
+/**
+ * Enforces {@link ThrottleSettings}: ARM's read/write buckets per subscription and compute's per policy. Also counts
+ * requests sent inside an open 429 window: a 429 with {@code Retry-After R} at {@code t} opens the window
+ * {@code [t + 100 ms, t + R)} for the bucket that was empty, and every later request that draws from that bucket
+ * and arrives inside the window is counted, throttled or not (the 100 ms spare requests already under way).
+ */
 final class Throttler {
+    /** Requests this soon after a 429 may have been sent before the client saw it: not counted. */
+    static final long WINDOW_GRACE_NANOS = 100_000_000L;
+
     static final String REMAINING_READS = "x-ms-ratelimit-remaining-subscription-reads";
     static final String REMAINING_WRITES = "x-ms-ratelimit-remaining-subscription-writes";
     static final String REMAINING_RESOURCE = "x-ms-ratelimit-remaining-resource";
@@ -29,6 +37,10 @@ final class Throttler {
     private final Map<String, Map<ThrottleSettings.Policy, TokenBucket>> vmBuckets = new HashMap<>();
     private final Map<ThrottleSettings.Policy, Long> throttledByPolicy = new EnumMap<>(ThrottleSettings.Policy.class);
     private long throttled;
+    /** Open 429 windows by bucket ({@code policy|subscription} or {@code policy|vm}): {start, end} in nanos. */
+    private final Map<String, long[]> windows = new HashMap<>();
+    private final Map<ThrottleSettings.Policy, Long> inWindowByPolicy = new EnumMap<>(ThrottleSettings.Policy.class);
+    private long inWindow;
 
     Throttler(ThrottleSettings settings, LongSupplier nanoClock) {
         this.settings = settings;
@@ -40,6 +52,7 @@ final class Throttler {
         this.settings = newSettings;
         subscriptionBuckets.clear();
         vmBuckets.clear();
+        windows.clear();
     }
 
     synchronized ThrottleSettings settings() {
@@ -60,13 +73,16 @@ final class Throttler {
         String sub = subscription.toLowerCase(Locale.ROOT);
         ThrottleSettings.Policy armPolicy = write ? ThrottleSettings.Policy.ARM_WRITES
                 : ThrottleSettings.Policy.ARM_READS;
+        countIfInWindow(sub, armPolicy, compute, vmKey, now);
         TokenBucket arm = bucket(sub, null, armPolicy, now);
         String armHeader = write ? REMAINING_WRITES : REMAINING_READS;
         if (arm != null) {
             if (!arm.hasToken()) {
+                long retryAfter = arm.secondsUntilToken();
                 d.headers.put(armHeader, "0");
-                d.rejection = armThrottled(write, subscription, arm.secondsUntilToken());
+                d.rejection = armThrottled(write, subscription, retryAfter);
                 count(armPolicy);
+                openWindow(windowKey(armPolicy, sub, vmKey), now, retryAfter);
                 return d;
             }
             arm.take();
@@ -102,8 +118,61 @@ final class Throttler {
         if (failed != null) {
             d.rejection = computeThrottled(failed, settings.bucket(failed), wait);
             count(failed);
+            openWindow(windowKey(failed, sub, vmKey), now, wait);
         }
         return d;
+    }
+
+    private static String windowKey(ThrottleSettings.Policy p, String sub, String vmKey) {
+        return p.key() + "|" + (p.perVm() ? vmKey : sub);
+    }
+
+    /** A 429 at {@code now}: the bucket's window becomes [now + grace, now + retryAfter), joined to an open one. */
+    private void openWindow(String key, long now, long retryAfterSeconds) {
+        long start = now + WINDOW_GRACE_NANOS;
+        long end = now + retryAfterSeconds * 1_000_000_000L;
+        if (end <= start) {
+            return;
+        }
+        long[] w = windows.get(key);
+        if (w != null && start - w[1] <= 0) {
+            w[1] = Math.max(w[1], end);
+        } else {
+            windows.put(key, new long[] {start, end});
+        }
+    }
+
+    /** Counts the request (once, and once per bucket kind) if it arrives in an open window of a bucket it uses. */
+    private void countIfInWindow(String sub, ThrottleSettings.Policy armPolicy, List<ThrottleSettings.Policy> compute,
+            String vmKey, long now) {
+        if (windows.isEmpty()) {
+            return;
+        }
+        boolean counted = false;
+        List<ThrottleSettings.Policy> all = new ArrayList<>(compute.size() + 1);
+        all.add(armPolicy);
+        all.addAll(compute);
+        for (ThrottleSettings.Policy p : all) {
+            if (p.perVm() && vmKey == null) {
+                continue;
+            }
+            String key = windowKey(p, sub, vmKey);
+            long[] w = windows.get(key);
+            if (w == null) {
+                continue;
+            }
+            if (now - w[1] >= 0) {
+                windows.remove(key);
+                continue;
+            }
+            if (now - w[0] >= 0) {
+                inWindowByPolicy.merge(p, 1L, Long::sum);
+                counted = true;
+            }
+        }
+        if (counted) {
+            inWindow++;
+        }
     }
 
     private void count(ThrottleSettings.Policy p) {
@@ -136,7 +205,7 @@ final class Throttler {
 
     private static EmulatorResponse computeThrottled(ThrottleSettings.Policy p, ThrottleSettings.Bucket spec,
             long retryAfter) {
-        ObjectNode body = Json.armError("TooManyRequests", "The server rejected the request because too many "
+        ObjectNode body = Json.armError("OperationNotAllowed", "The server rejected the request because too many "
                 + "requests have been received for this subscription.");
         ArrayNode details = ((ObjectNode) body.get("error")).putArray("details");
         ObjectNode detail = details.addObject();
@@ -164,6 +233,18 @@ final class Throttler {
     synchronized Map<String, Long> throttledByPolicy() {
         Map<String, Long> m = new java.util.TreeMap<>();
         throttledByPolicy.forEach((p, n) -> m.put(p.key(), n));
+        return m;
+    }
+
+    /** Requests that arrived inside an open 429 window of a bucket they draw from. */
+    synchronized long inWindowCount() {
+        return inWindow;
+    }
+
+    /** {@link #inWindowCount()} by bucket kind ({@code armReads}, {@code startPerVm}, ...). */
+    synchronized Map<String, Long> inWindowByPolicy() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        inWindowByPolicy.forEach((p, n) -> m.put(p.key(), n));
         return m;
     }
 

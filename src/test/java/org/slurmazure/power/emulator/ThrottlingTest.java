@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +151,118 @@ class ThrottlingTest {
 
             emu.throttle(ThrottleSettings.none());
             assertEquals(200, c.get(c.vmPath("azc1") + API).status());
+        }
+    }
+
+    @Test
+    void anEmptyComputeBucketAnswersWithComputesOwnErrorBody() throws Exception {
+        ThrottleSettings s = ThrottleSettings.azure()
+                .with(ThrottleSettings.Policy.START_PER_VM, ThrottleSettings.Bucket.perMinute(1, 1))
+                .with(ThrottleSettings.Policy.GET_OPERATION, ThrottleSettings.Bucket.perMinute(1, 1));
+        try (ArmEmulator emu = ArmEmulator.builder().vm(VmSpec.of("azc1")).throttle(s).start()) {
+            EmuClient c = new EmuClient(emu);
+            EmuClient.Resp start = c.post(c.vmPath("azc1") + "/start" + API);
+
+            EmuClient.Resp again = c.post(c.vmPath("azc1") + "/start" + API);
+            c.get(start.header("Azure-AsyncOperation"));
+            EmuClient.Resp poll = c.get(start.header("Azure-AsyncOperation"));
+
+            assertEquals(202, start.status());
+            assertEquals(429, again.status());
+            assertEquals("60", again.header("Retry-After"));
+            JsonNode error = again.json().get("error");
+            assertEquals("OperationNotAllowed", error.get("code").asText());
+            assertEquals("The server rejected the request because too many requests have been received for this "
+                    + "subscription.", error.get("message").asText());
+            JsonNode detail = error.get("details").get(0);
+            assertEquals("TooManyRequests", detail.get("code").asText());
+            assertEquals("StartVMResource3Min", detail.get("target").asText());
+            JsonNode info = Json.read(detail.get("message").asText());
+            assertEquals("StartVMResource3Min", info.get("operationGroup").asText());
+            assertEquals(1, info.get("allowedRequestCount").asInt());
+            assertTrue(again.header(Throttler.REMAINING_RESOURCE).contains("Microsoft.Compute/StartVMResource3Min;0"),
+                    again.header(Throttler.REMAINING_RESOURCE));
+            assertEquals(429, poll.status());
+            assertEquals("OperationNotAllowed", poll.errorCode());
+            assertEquals("GetOperation3Min", poll.json().get("error").get("details").get(0).get("target").asText());
+            JsonNode byBucket = c.admin("GET", "stats", null).json().get("throttledByBucket");
+            assertEquals(1, byBucket.path("startPerVm").asInt());
+            assertEquals(1, byBucket.path("getOperation").asInt());
+        }
+    }
+
+    @Test
+    void armBucketsKeepArmsTooManyRequests() {
+        AtomicLong now = new AtomicLong(1);
+        Throttler t = new Throttler(ThrottleSettings.none().with("armReads=1+1/s"), now::get);
+        t.acquire("sub", false, List.of(), null);
+
+        Throttler.Decision refused = t.acquire("sub", false, List.of(), null);
+
+        JsonNode error = Json.read(refused.rejection.body).get("error");
+        assertEquals("TooManyRequests", error.get("code").asText());
+        assertTrue(error.get("message").asText().startsWith("Number of 'read' requests for subscription 'sub'"));
+    }
+
+    @Test
+    void requestsInsideAn429WindowOfTheirBucketAreCounted() {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        ThrottleSettings s = ThrottleSettings.none()
+                .with(ThrottleSettings.Policy.ARM_READS, ThrottleSettings.Bucket.perSecond(1, 0.5))
+                .with(ThrottleSettings.Policy.START_PER_VM, ThrottleSettings.Bucket.perMinute(1, 1));
+        Throttler t = new Throttler(s, now::get);
+        List<ThrottleSettings.Policy> start = List.of(ThrottleSettings.Policy.START,
+                ThrottleSettings.Policy.START_PER_VM);
+        long t0 = now.get();
+
+        assertNull(t.acquire("sub", false, List.of(), null).rejection);
+        Throttler.Decision refused = t.acquire("sub", false, List.of(), null);
+        assertEquals("2", refused.rejection.headers.get("Retry-After"));
+        now.set(t0 + 50_000_000L);
+        t.acquire("sub", false, List.of(), null);
+        assertEquals(0, t.inWindowCount(), "within 100 ms of the 429: may have been sent before it arrived");
+        now.set(t0 + 500_000_000L);
+        t.acquire("sub", true, List.of(), null);
+        assertEquals(0, t.inWindowCount(), "a write does not draw from the read bucket");
+        t.acquire("sub", false, List.of(), null);
+        assertEquals(1, t.inWindowCount(), "a read 0.5 s after a 429 with Retry-After 2");
+        now.set(t0 + 2_500_000_000L);
+        assertNull(t.acquire("sub", false, List.of(), null).rejection);
+        assertEquals(1, t.inWindowCount(), "2.5 s after: the window has closed");
+
+        assertNull(t.acquire("sub", true, start, "vm1").rejection);
+        assertEquals(429, t.acquire("sub", true, start, "vm1").rejection.status);
+        now.addAndGet(1_000_000_000L);
+        assertNull(t.acquire("sub", true, start, "vm2").rejection, "another VM's bucket");
+        t.acquire("sub", true, start, "vm1");
+        assertEquals(2, t.inWindowCount());
+        assertEquals(Map.of("armReads", 1L, "startPerVm", 1L), t.inWindowByPolicy());
+    }
+
+    @Test
+    void theInWindowCountIsExposedByTheEmulatorAndItsAdminApi() throws Exception {
+        ThrottleSettings s = ThrottleSettings.none().with("armReads=1+0.5/s");
+        try (ArmEmulator emu = ArmEmulator.builder().vm(VmSpec.of("azc1")).throttle(s).start()) {
+            EmuClient c = new EmuClient(emu);
+            c.token();
+            assertEquals(200, c.get(c.vmPath("azc1") + API).status());
+            EmuClient.Resp refused = c.get(c.vmPath("azc1") + API);
+            assertEquals(429, refused.status());
+            assertEquals("2", refused.header("Retry-After"));
+
+            Thread.sleep(500);
+            assertEquals(429, c.get(c.vmPath("azc1") + API).status(), "too early, and counted");
+            assertEquals(1, emu.inThrottleWindowCount());
+            Thread.sleep(Duration.ofMillis(2300).toMillis());
+            assertEquals(200, c.get(c.vmPath("azc1") + API).status());
+
+            assertEquals(1, emu.inThrottleWindowCount());
+            assertEquals(Map.of("armReads", 1L), emu.inThrottleWindowByBucket());
+            JsonNode stats = c.admin("GET", "stats", null).json();
+            assertEquals(1, stats.get("inThrottleWindow").asInt());
+            assertEquals(1, stats.path("inThrottleWindowByBucket").path("armReads").asInt());
+            assertTrue(ArmEmulatorMain.summary(emu).contains("2 throttled (429), 1 inside a 429 window "
+                    + "{armReads=1}"), ArmEmulatorMain.summary(emu));
         }
     }
 }

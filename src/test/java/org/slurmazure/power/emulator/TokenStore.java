@@ -19,6 +19,11 @@ final class TokenStore {
     private final Map<String, Long> expiries = new ConcurrentHashMap<>();
     private final LongAdder issued = new LongAdder();
 
+    /** Every token issued so far. */
+    java.util.Set<String> issued() {
+        return java.util.Set.copyOf(expiries.keySet());
+    }
+
     /** A new token for this tenant/app/audience, valid for {@code lifetime}. */
     String issue(String tenantId, String appId, String audience, Duration lifetime) {
         long now = System.currentTimeMillis() / 1000;

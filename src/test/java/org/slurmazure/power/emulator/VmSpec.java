@@ -26,11 +26,14 @@ public final class VmSpec {
     private String vmSize = "Standard_D4s_v5";
     private final Map<String, String> tags = new LinkedHashMap<>();
     private String privateIp;
+    private boolean noPrivateIp;
     private PowerState powerState = PowerState.DEALLOCATED;
     private Duration lroDuration;
     private String startFailure;
+    private int startFailureTimes = FaultRule.ALWAYS;
     private boolean startHangs;
     private String deallocateFailure;
+    private int deallocateFailureTimes = FaultRule.ALWAYS;
     private boolean deallocateHangs;
     private boolean missing;
 
@@ -55,11 +58,14 @@ public final class VmSpec {
         c.vmSize = vmSize;
         c.tags.putAll(tags);
         c.privateIp = privateIp;
+        c.noPrivateIp = noPrivateIp;
         c.powerState = powerState;
         c.lroDuration = lroDuration;
         c.startFailure = startFailure;
+        c.startFailureTimes = startFailureTimes;
         c.startHangs = startHangs;
         c.deallocateFailure = deallocateFailure;
+        c.deallocateFailureTimes = deallocateFailureTimes;
         c.deallocateHangs = deallocateHangs;
         c.missing = missing;
         return c;
@@ -101,6 +107,21 @@ public final class VmSpec {
         return this;
     }
 
+    /**
+     * The VM's NIC has no private IP: its IP configuration lists no {@code privateIPAddress} (a broken set-up that
+     * {@code doctor} must find; Azure itself assigns one to every IPv4 configuration).
+     */
+    public VmSpec withoutPrivateIp() {
+        this.noPrivateIp = true;
+        this.privateIp = null;
+        return this;
+    }
+
+    /** True when {@link #withoutPrivateIp()} was given. */
+    public boolean noPrivateIp() {
+        return noPrivateIp;
+    }
+
     /** The power state at start: deallocated (default), running or stopped. */
     public VmSpec powerState(PowerState state) {
         if (state.isTransitional()) {
@@ -118,7 +139,16 @@ public final class VmSpec {
 
     /** The code start operations fail with: AllocationFailed, OverconstrainedAllocationRequest, OperationNotAllowed. */
     public VmSpec startFailure(String code) {
+        return startFailure(code, FaultRule.ALWAYS);
+    }
+
+    /**
+     * Only the first {@code times} start operations fail with {@code code}, later ones succeed: e.g.
+     * {@code startFailure("InternalExecutionError", 1)}, a failure that a retry gets past.
+     */
+    public VmSpec startFailure(String code, int times) {
         this.startFailure = code;
+        this.startFailureTimes = EmulatedVm.checkTimes(times);
         return this;
     }
 
@@ -129,7 +159,13 @@ public final class VmSpec {
     }
 
     public VmSpec deallocateFailure(String code) {
+        return deallocateFailure(code, FaultRule.ALWAYS);
+    }
+
+    /** Only the first {@code times} deallocate operations fail with {@code code}. */
+    public VmSpec deallocateFailure(String code, int times) {
         this.deallocateFailure = code;
+        this.deallocateFailureTimes = EmulatedVm.checkTimes(times);
         return this;
     }
 
@@ -184,12 +220,21 @@ public final class VmSpec {
         return startFailure;
     }
 
+    /** How many starts fail with {@link #startFailure()}; {@link FaultRule#ALWAYS} = all. */
+    public int startFailureTimes() {
+        return startFailureTimes;
+    }
+
     public boolean startHangs() {
         return startHangs;
     }
 
     public String deallocateFailure() {
         return deallocateFailure;
+    }
+
+    public int deallocateFailureTimes() {
+        return deallocateFailureTimes;
     }
 
     public boolean deallocateHangs() {

@@ -28,8 +28,8 @@ public final class VmSpecs {
     private static final int LAST_DYNAMIC_IP = ipToInt("10.1.255.254");
     private static final int MAX_NAMES = 100_000;
     private static final Set<String> FIELDS = Set.of("name", "resourceGroup", "subscriptionId", "location", "vmSize",
-            "tags", "privateIp", "powerState", "lroDuration", "startFailure", "startHangs", "deallocateFailure",
-            "deallocateHangs", "missing");
+            "tags", "privateIp", "powerState", "lroDuration", "startFailure", "startFailureTimes", "startHangs",
+            "deallocateFailure", "deallocateFailureTimes", "deallocateHangs", "missing");
 
     private VmSpecs() {
     }
@@ -104,8 +104,8 @@ public final class VmSpecs {
                 .subscriptionId(text(o, "subscriptionId"))
                 .location(text(o, "location"))
                 .privateIp(text(o, "privateIp"))
-                .startFailure(text(o, "startFailure"))
-                .deallocateFailure(text(o, "deallocateFailure"))
+                .startFailure(text(o, "startFailure"), times(o, "startFailureTimes"))
+                .deallocateFailure(text(o, "deallocateFailure"), times(o, "deallocateFailureTimes"))
                 .startHangs(bool(o, "startHangs"))
                 .deallocateHangs(bool(o, "deallocateHangs"))
                 .missing(bool(o, "missing"));
@@ -154,6 +154,20 @@ public final class VmSpecs {
         return n.asText();
     }
 
+    private static int times(ObjectNode o, String field) {
+        JsonNode n = o.get(field);
+        if (n == null || n.isNull()) {
+            return FaultRule.ALWAYS;
+        }
+        if (n.isIntegralNumber() && n.canConvertToInt()) {
+            return n.intValue();
+        }
+        if (n.isTextual() && n.asText().trim().matches("-?\\d{1,9}")) {
+            return Integer.parseInt(n.asText().trim());
+        }
+        throw new IllegalArgumentException("'" + field + "' must be a whole number (-1 = every time)");
+    }
+
     private static boolean bool(ObjectNode o, String field) {
         JsonNode n = o.get(field);
         if (n == null || n.isNull()) {
@@ -188,12 +202,18 @@ public final class VmSpecs {
             }
             if (s.startFailure() != null) {
                 o.put("startFailure", s.startFailure());
+                if (s.startFailureTimes() != FaultRule.ALWAYS) {
+                    o.put("startFailureTimes", s.startFailureTimes());
+                }
             }
             if (s.startHangs()) {
                 o.put("startHangs", true);
             }
             if (s.deallocateFailure() != null) {
                 o.put("deallocateFailure", s.deallocateFailure());
+                if (s.deallocateFailureTimes() != FaultRule.ALWAYS) {
+                    o.put("deallocateFailureTimes", s.deallocateFailureTimes());
+                }
             }
             if (s.deallocateHangs()) {
                 o.put("deallocateHangs", true);
@@ -302,7 +322,7 @@ public final class VmSpecs {
         }
         int next = ipToInt(FIRST_DYNAMIC_IP);
         for (VmSpec s : specs) {
-            if (s.privateIp() == null) {
+            if (s.privateIp() == null && !s.noPrivateIp()) {
                 while (used.contains(next)) {
                     next++;
                 }

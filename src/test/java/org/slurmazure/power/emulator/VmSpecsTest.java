@@ -108,6 +108,36 @@ class VmSpecsTest {
     }
 
     @Test
+    void failureCountsLoadAndAreWrittenBack(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("vms.yaml");
+        Files.writeString(f, """
+                defaults: {startFailure: InternalExecutionError, startFailureTimes: 1}
+                vms:
+                  - {name: 'azc[1-2]'}
+                  - {name: azc3, deallocateFailure: InternalExecutionError, deallocateFailureTimes: "2",
+                     startFailure: AllocationFailed, startFailureTimes: -1}
+                """);
+
+        List<VmSpec> specs = new ArrayList<>(VmSpecs.load(f));
+        specs.forEach(s -> s.subscriptionId("s").resourceGroup("rg").location("westeurope"));
+        VmSpecs.assignPrivateIps(specs);
+        Path back = dir.resolve("back.json");
+        Files.writeString(back, VmSpecs.toJson(specs));
+        List<VmSpec> again = VmSpecs.load(back);
+
+        for (List<VmSpec> l : List.of(specs, again)) {
+            assertEquals("InternalExecutionError", l.get(1).startFailure());
+            assertEquals(1, l.get(1).startFailureTimes());
+            assertEquals(FaultRule.ALWAYS, l.get(2).startFailureTimes());
+            assertEquals(2, l.get(2).deallocateFailureTimes());
+        }
+        Files.writeString(f, "[{\"name\":\"azc1\",\"startFailure\":\"X\",\"startFailureTimes\":0}]");
+        assertThrows(IllegalArgumentException.class, () -> VmSpecs.load(f));
+        Files.writeString(f, "[{\"name\":\"azc1\",\"startFailure\":\"X\",\"startFailureTimes\":\"once\"}]");
+        assertThrows(IllegalArgumentException.class, () -> VmSpecs.load(f));
+    }
+
+    @Test
     void unknownFieldsAndBadValuesAreReportedWithTheEntry(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("vms.json");
         Files.writeString(f, "[{\"name\":\"ok\"},{\"name\":\"azc2\",\"startHang\":true}]");

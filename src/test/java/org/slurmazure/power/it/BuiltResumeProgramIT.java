@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -25,6 +26,7 @@ import org.slurmazure.power.emulator.ArmEmulator;
 import org.slurmazure.power.emulator.FaultRule;
 import org.slurmazure.power.emulator.PowerState;
 import org.slurmazure.power.emulator.VmSpec;
+import org.slurmazure.power.testing.SecretScan;
 
 /**
  * The built {@code bin/slurm-azure-resume} (and -suspend, -resume-fail) run the way slurmctld runs it: a separate
@@ -53,6 +55,11 @@ class BuiltResumeProgramIT {
         assumeTrue(why == null, why);
     }
 
+    @AfterEach
+    void recordTheLogForTheSecretScan() {
+        SecretScan.file("built-program-power_save.log", dir.resolve("power_save.log"));
+    }
+
     /** Writes slurm.conf (only its directory matters), azure-power.yaml beside it, the secret and a fake scontrol. */
     private Path setUp(ArmEmulator emu, String secret, String nodes) throws Exception {
         return setUp(dir, emu, secret, nodes);
@@ -65,7 +72,8 @@ class BuiltResumeProgramIT {
         Files.writeString(secretFile, secret + "\n");
         Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
         Path scontrol = dir.resolve("scontrol");
-        Files.writeString(scontrol, "#!/bin/bash\nprintf '%s\\n' \"$*\" >> " + dir.resolve("scontrol.calls") + "\n");
+        Files.writeString(scontrol, "#!/bin/bash\n[ \"$1\" = show ] && exit 0\nprintf '%s\\n' \"$*\" >> "
+                + dir.resolve("scontrol.calls") + "\n");
         Files.setPosixFilePermissions(scontrol, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(etc.resolve("azure-power.yaml"), """
                 azure:
@@ -318,5 +326,35 @@ class BuiltResumeProgramIT {
         }
         lines.put("exit " + o.exit, 1);
         return lines;
+    }
+
+    @Test
+    void aProgramStoppedBySigtermNamesEveryUnfinishedNodeAndItsVm() throws Exception {
+        try (ArmEmulator emu = ArmEmulator.builder().resourceGroup("hpc1-burst").clientSecret("s")
+                .vm(VmSpec.of("azc001").resourceGroup("hpc1-burst").tag("slurm-cluster", "hpc1").startHangs(true))
+                .vm(VmSpec.of("azc002").resourceGroup("hpc1-burst").tag("slurm-cluster", "hpc1").startHangs(true))
+                .lroDuration(Duration.ofMillis(500)).retryAfterSeconds(1).start()) {
+            Path slurmConf = setUp(emu, "s", "azc[001-002]");
+            Process p = start(slurmConf, "slurm-azure-resume", "azc[001-002]");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (emu.count("POST", "/start$") < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(300);
+
+            p.toHandle().destroy(); // SIGTERM, as slurmscriptd's kill timer sends it (23.02+)
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+
+            String log = Files.readString(dir.resolve("power_save.log"), StandardCharsets.UTF_8);
+            assertTrue(log.contains("resume: stopped by a signal before 2 node(s) had an outcome"), log);
+            for (String node : List.of("azc001", "azc002")) {
+                assertTrue(log.contains("node=" + node + " vm=hpc1-burst/" + node + ": stopped while start accepted, "
+                        + "waiting for it to finish: no outcome reported to Slurm; if the VM starts, ResumeFailProgram "
+                        + "deallocates it after ResumeTimeout"), log);
+            }
+            for (String line : log.lines().toList()) {
+                assertTrue(LOG_LINE.matcher(line).matches(), "a torn line: " + line);
+            }
+        }
     }
 }

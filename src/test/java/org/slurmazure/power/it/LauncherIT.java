@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +21,7 @@ import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slurmazure.power.emulator.TlsMaterial;
 
 /**
  * The checkout launcher bin/slurm-azure-power, as admins and slurmctld run it: any cwd, empty environment. On the
@@ -72,6 +77,46 @@ class LauncherIT {
 
         assertEquals(0, r.exit(), r.err());
         assertEquals("azc001\nazc002\n", r.out());
+    }
+
+    @Test
+    void theSlurmConfProgramsRunThroughASymlinkToo(@TempDir Path dir) throws Exception {
+        for (String program : List.of("resume", "suspend", "resume-fail")) {
+            Path link = dir.resolve("link-" + program);
+            Files.createSymbolicLink(link, LAUNCHER.resolveSibling("slurm-azure-" + program));
+
+            Result r = run(dir, List.of(link.toString(), "--help"));
+
+            assertEquals(0, r.exit(), program + ": " + r.err());
+            assertTrue(r.out().contains("Usage: slurm-azure-power " + program + " "), r.out());
+        }
+    }
+
+    @Test
+    void theStandaloneEmulatorAnswersArmRequests(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("emu");
+        ProcessBuilder pb = new ProcessBuilder(List.of(LAUNCHER.resolveSibling("arm-emulator").toString(),
+                "--state-dir", state.toString(), "--generate", "azc[1-2]", "--no-journal"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("emulator.out").toFile());
+        Process emu = pb.start();
+        try {
+            Path url = state.resolve("url");
+            for (int i = 0; i < 150 && !(Files.exists(url) && Files.size(url) > 0); i++) {
+                Thread.sleep(100);
+            }
+            String base = Files.readString(url).strip();
+            HttpClient http = HttpClient.newBuilder().sslContext(TlsMaterial.trusting(state.resolve("cert.pem"))).build();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base
+                                    + "subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/slurm-rg/"
+                                    + "providers/Microsoft.Compute/virtualMachines/azc1?api-version=2025-04-01"))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(401, r.statusCode(), r.body() + Files.readString(dir.resolve("emulator.out")));
+            assertTrue(r.body().contains("AuthenticationFailed"), r.body());
+        } finally {
+            emu.destroy();
+            emu.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test

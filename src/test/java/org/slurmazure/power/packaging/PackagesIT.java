@@ -80,6 +80,14 @@ class PackagesIT {
             "(training run: resume, dry run, suspend and resume-fail of one node: ok, ";
     /** The start-up archives (class-data sharing) written by postinst / %post. */
     static final Path CACHE = Path.of("/var/cache/slurm-azure-power");
+    static final Path MAN1 = Path.of("/usr/share/man/man1");
+    static final Path COMPLETION = Path.of("/usr/share/bash-completion/completions/slurm-azure-power");
+    static final Path POWER_SAVE_LOG = Path.of("/var/log/slurm/power_save.log");
+    /** Where the RPM's %license puts LICENSE (the DEB has the copyright file only, as Debian wants). */
+    static final String RPM_LICENSE = "/usr/share/licenses/slurm-azure-power/LICENSE";
+    /** The DEB's changelog (the RPM has %changelog instead). */
+    static final String DEB_CHANGELOG = DOC.resolve("changelog.Debian.gz").toString();
+    static final String SITE_MAINTAINER = "Example Site HPC Team <hpc-admins@site.example>";
     /** Serializes this test across checkouts (two mvn verify at once would install the same package). */
     static final Path LOCK = Path.of("/tmp/slurm-azure-power-packaging-it.lock");
     /** Says that the installed package is this test's (a run killed before its clean-up left it installed). */
@@ -99,6 +107,10 @@ class PackagesIT {
     private FileLock lock;
     private boolean installedByUs;
     private List<String> installedPaths = List.of();
+    /** /var/log/slurm/power_save.log was not there before this test installed the package (which creates it). */
+    private boolean logCreatedByUs;
+    /** The mode and owners of power_save.log before the install, when it was there already. */
+    private String logBefore;
 
     @BeforeAll
     void buildAndInstallTheDeb() throws Exception {
@@ -133,6 +145,8 @@ class PackagesIT {
         }
         Files.writeString(MARKER, "installed by " + getClass().getName() + " from " + projectDir + "\n");
         installedByUs = true;
+        logCreatedByUs = !Files.exists(POWER_SAVE_LOG, LinkOption.NOFOLLOW_LINKS);
+        logBefore = logCreatedByUs ? null : modeAndOwners(POWER_SAVE_LOG);
         installOutput = install(deb);
         installedPaths = List.of(Cmd.of("dpkg", "-L", PKG).run().check().out().strip().split("\n"));
         site = siteConfiguration();
@@ -148,6 +162,10 @@ class PackagesIT {
                     dpkg("--purge", PKG);
                 }
                 Files.deleteIfExists(MARKER);
+                // power_save.log is kept by purge (a record of what ran), but this one was only made by our install.
+                if (logCreatedByUs && Files.isRegularFile(POWER_SAVE_LOG) && Files.size(POWER_SAVE_LOG) == 0) {
+                    Files.delete(POWER_SAVE_LOG);
+                }
             }
         } finally {
             if (lock != null) {
@@ -206,9 +224,137 @@ class PackagesIT {
         List<String> listed = conffiles.lines().map(String::strip).filter(l -> !l.isEmpty())
                 .map(l -> l.split(" ")[0]).sorted().toList();
         assertEquals(CONFFILES.stream().sorted().toList(), listed, "conffiles");
+        // The reconcile units, verified by systemd as installed, and the timer enabled (Debian enables services).
+        for (String unit : List.of("/usr/lib/systemd/system/slurm-azure-power-reconcile.service",
+                "/usr/lib/systemd/system/slurm-azure-power-reconcile.timer",
+                "/usr/lib/tmpfiles.d/slurm-azure-power.conf")) {
+            assertMode(Path.of(unit), "rw-r--r--", "root", "root");
+        }
+        if (Files.isExecutable(Path.of("/usr/bin/systemd-analyze"))) {
+            Cmd.Result verify = Cmd.of("systemd-analyze", "verify", "--man=no",
+                    "/usr/lib/systemd/system/slurm-azure-power-reconcile.service",
+                    "/usr/lib/systemd/system/slurm-azure-power-reconcile.timer").env("PATH", "/usr/bin:/bin").run();
+            assertEquals("", (verify.out() + verify.err()).strip(), "systemd-analyze verify of the installed units");
+        }
+        assertTrue(Files.isSymbolicLink(Path.of("/etc/systemd/system/timers.target.wants/"
+                + "slurm-azure-power-reconcile.timer")), "the timer is enabled on install");
         String depends = Cmd.of("dpkg-query", "-W", "-f=${Depends}", PKG).run().check().out();
         assertTrue(depends.startsWith("default-jre-headless (>= 2:1.17) | openjdk-17-jre-headless | "), depends);
         assertTrue(depends.contains("| java17-runtime-headless"), depends);
+    }
+
+    @Test
+    @Order(1)
+    void debInstallsAManPageForEveryCommandAndTheBashCompletion() throws IOException {
+        List<Path> built;
+        try (Stream<Path> s = Files.list(buildDir.resolve("man"))) {
+            built = s.filter(p -> p.getFileName().toString().endsWith(".1")).sorted().toList();
+        }
+        assertTrue(built.size() >= 10, "the build generated the man pages: " + built);
+        for (Path page : built) {
+            Path installed = MAN1.resolve(page.getFileName() + ".gz");
+            assertTrue(Files.exists(installed), installed + " is missing (a dpkg path-exclude in /etc/dpkg/dpkg.cfg.d "
+                    + "drops /usr/share/man on minimal images)");
+            assertMode(installed, "rw-r--r--", "root", "root");
+            byte[] gz = Files.readAllBytes(installed);
+            // gzip -n: no file name (FLG.FNAME) and no time stamp (MTIME) in the header, so builds are reproducible
+            assertEquals(0, gz[3] & 0x08, installed + " names its source file");
+            assertEquals(0, gz[4] | gz[5] | gz[6] | gz[7], installed + " has a time stamp");
+            assertEquals(Files.readString(page), Cmd.of("zcat", installed.toString()).run().check().out(),
+                    installed + " is the generated page");
+            Cmd.Result groff = Cmd.of("bash", "-c", "zcat \"$1\" | groff -man -Tutf8 -ww -z", "bash",
+                    installed.toString()).run();
+            assertEquals("", groff.err(), installed + ": groff warnings");
+        }
+        // man finds the pages by name, as an admin types them; mandb's parser reads their NAME lines.
+        for (String name : List.of("slurm-azure-power", "slurm-azure-power-resume", "slurm-azure-power-config-check")) {
+            Cmd.Result where = Cmd.of("man", "-w", name).run();
+            assertEquals(MAN1.resolve(name + ".1.gz").toString(), where.out().strip(), where.toString());
+        }
+        Cmd.Result lexgrog = Cmd.of("lexgrog", MAN1.resolve("slurm-azure-power-resume.1.gz").toString()).run();
+        assertTrue(lexgrog.out().contains("\"slurm-azure-power-resume - Slurm's ResumeProgram: "), lexgrog.toString());
+        Cmd.Result page = Cmd.of("man", "slurm-azure-power").env("MANPAGER", "cat").env("MANWIDTH", "100").run();
+        assertTrue(page.out().contains("EXIT STATUS") && page.out().contains("slurm-azure-power-resume(1)"),
+                page.toString());
+
+        // The completion, where bash-completion loads it when the command is first completed.
+        assertMode(COMPLETION, "rw-r--r--", "root", "root");
+        Cmd.Result complete = Cmd.of("bash", "--norc", "--noprofile", "-c", "source \"$1\" && complete -p "
+                + "slurm-azure-power && COMP_WORDS=(slurm-azure-power res) COMP_CWORD=1 COMP_LINE='slurm-azure-power "
+                + "res' && _complete_slurm-azure-power && echo \"${COMPREPLY[*]}\"", "bash", COMPLETION.toString()).run();
+        assertEquals("complete -o default -F _complete_slurm-azure-power slurm-azure-power\nresolve resume resume-fail",
+                complete.out().strip(), complete.toString());
+        Path loader = Path.of("/usr/share/bash-completion/bash_completion");
+        if (Files.isReadable(loader)) {
+            Cmd.Result loaded = Cmd.of("bash", "--norc", "--noprofile", "-c", "source \"$1\"; "
+                    + "__load_completion slurm-azure-power && complete -p slurm-azure-power", "bash",
+                    loader.toString()).run();
+            assertTrue(loaded.out().contains("_complete_slurm-azure-power"), loaded.toString());
+        } else {
+            log("bash-completion is not installed: its lazy loading of " + COMPLETION + " is not checked");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void debHasItsMaintainerAChangelogOfThisVersionAndAMachineReadableCopyright() throws IOException {
+        String maintainer = pomMaintainer();
+        assertEquals(maintainer, Cmd.of("dpkg-query", "-W", "-f=${Maintainer}", PKG).run().check().out());
+        String installedVersion = Cmd.of("dpkg-query", "-W", "-f=${Version}", PKG).run().check().out();
+        Path changelog = work.resolve("changelog.Debian");
+        Files.writeString(changelog, Cmd.of("zcat", DEB_CHANGELOG).run().check().out());
+        assertMode(Path.of(DEB_CHANGELOG), "rw-r--r--", "root", "root");
+        String parsed = Cmd.of("dpkg-parsechangelog", "-l", changelog.toString()).run().check().out();
+        assertTrue(parsed.contains("\nVersion: " + installedVersion + "\n"), parsed);
+        assertTrue(parsed.contains("\nMaintainer: " + maintainer + "\n"), parsed);
+        assertTrue(parsed.contains("\nDistribution: " + (version.contains("-") ? "UNRELEASED" : "unstable") + "\n"),
+                parsed);
+        for (String line : Files.readAllLines(changelog)) {
+            assertTrue(!line.startsWith("  ") || line.length() <= 80, "change line longer than 80 columns: " + line);
+        }
+
+        // DEP-5: the program's license, a Files paragraph naming each bundled jar, a License paragraph per license.
+        String copyright = Files.readString(DOC.resolve("copyright"), StandardCharsets.UTF_8);
+        List<String> paragraphs = List.of(copyright.strip().split("\n\n"));
+        assertTrue(paragraphs.get(0).startsWith(
+                "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"), paragraphs.get(0));
+        assertTrue(paragraphs.contains("Files: *\nCopyright: 2026 The slurm-azure-power developers\nLicense: Apache-2.0"),
+                copyright);
+        Set<String> covered = new TreeSet<>();
+        Set<String> used = new TreeSet<>();
+        Set<String> defined = new TreeSet<>();
+        for (String p : paragraphs.subList(1, paragraphs.size())) {
+            Matcher license = Pattern.compile("(?m)^License: (.+)$").matcher(p);
+            assertTrue(license.find(), "paragraph without License: " + p);
+            if (p.startsWith("Files:")) {
+                Matcher files = Pattern.compile("(?s)^Files:(.*?)\n(?=\\S)").matcher(p);
+                assertTrue(files.find(), p);
+                covered.addAll(List.of(files.group(1).strip().split("\\s+")));
+                assertTrue(p.contains("\nCopyright: "), "Files paragraph without Copyright: " + p);
+                used.addAll(List.of(license.group(1).split(" (and|or) ")));
+            } else {
+                assertTrue(p.startsWith("License: ") && p.lines().count() > 1, "a License paragraph has a text: " + p);
+                defined.add(license.group(1));
+            }
+        }
+        assertEquals(used, defined, "every license named in a Files paragraph, and only those, has its paragraph");
+        for (String jar : classPathJars(JAR)) {
+            assertTrue(covered.contains(APP.resolve("lib").resolve(jar).toString().substring(1)),
+                    jar + " is in no Files paragraph of " + DOC.resolve("copyright"));
+        }
+    }
+
+    @Test
+    @Order(1)
+    void debCreatesPowerSaveLogAsLogrotateDoesAndLeavesAnExistingOneAlone() throws IOException {
+        if (logCreatedByUs) {
+            assertEquals(logrotateCreate(LOGROTATE), modeAndOwners(POWER_SAVE_LOG),
+                    POWER_SAVE_LOG + " has the mode and owners of logrotate's create line");
+            assertEquals(0, Files.size(POWER_SAVE_LOG));
+        } else {
+            log(POWER_SAVE_LOG + " was there before the install: checking that postinst left it alone");
+            assertEquals(logBefore, modeAndOwners(POWER_SAVE_LOG), "postinst changed the existing " + POWER_SAVE_LOG);
+        }
     }
 
     @Test
@@ -372,7 +518,7 @@ class PackagesIT {
     @Order(7)
     void upgradeKeepsTheAdminsEditsOfConffiles() throws IOException {
         Path out = work.resolve("packages-2");
-        buildPackages(out, "2", "deb");
+        buildPackages(out, "2", "deb", "--maintainer", SITE_MAINTAINER);
         Path deb2 = single(out, ".deb");
         String edit = "# edited by the admin\n-Dpackaging.it.edit=kept\n";
         Files.writeString(JVM_FILE, edit, StandardOpenOption.APPEND);
@@ -381,6 +527,9 @@ class PackagesIT {
         assertTrue(upgrade.err().contains(TRAINED), upgrade.toString());
         String installed = Cmd.of("dpkg-query", "-W", "-f=${Version}", PKG).run().check().out();
         assertTrue(installed.endsWith("-2"), "upgraded to release 2, found " + installed);
+        // A site's packager (mvn -Dpackages.maintainer=..., build-packages.sh --maintainer) signs control and changelog.
+        assertEquals(SITE_MAINTAINER, Cmd.of("dpkg-query", "-W", "-f=${Maintainer}", PKG).run().check().out());
+        assertTrue(Cmd.of("zcat", DEB_CHANGELOG).run().check().out().contains("\n -- " + SITE_MAINTAINER + "  "));
         assertTrue(Files.readString(JVM_FILE).endsWith(edit), "the admin's edit of " + JVM_FILE + " is kept");
         for (String suffix : List.of(".dpkg-dist", ".dpkg-new", ".dpkg-old")) {
             assertFalse(Files.exists(Path.of(JVM_FILE + suffix)), JVM_FILE + suffix);
@@ -397,7 +546,8 @@ class PackagesIT {
         dpkg("-r", PKG).check();
         assertTrue(Cmd.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}", PKG).run().out().startsWith("rc"),
                 "removed, conffiles kept");
-        for (Path gone : List.of(BIN, Path.of(LIBEXEC), APP, DOC, CACHE)) {
+        for (Path gone : List.of(BIN, Path.of(LIBEXEC), APP, DOC, CACHE, COMPLETION,
+                MAN1.resolve("slurm-azure-power.1.gz"), MAN1.resolve("slurm-azure-power-resume.1.gz"))) {
             assertFalse(Files.exists(gone, LinkOption.NOFOLLOW_LINKS), gone + " is still there after dpkg -r");
         }
         for (String c : CONFFILES) {
@@ -426,8 +576,11 @@ class PackagesIT {
             left.add(STATE.toString());
         }
         assertEquals(List.of(), left, "left behind by dpkg --purge");
+        assertFalse(Files.exists(Path.of("/etc/systemd/system/timers.target.wants/slurm-azure-power-reconcile.timer"),
+                LinkOption.NOFOLLOW_LINKS), "the timer's enablement is purged");
         assertFalse(Cmd.of("dpkg-statoverride", "--list").run().out().contains(STATE.toString()), "statoverride left");
         assertTrue(Files.isDirectory(Path.of("/var/log/slurm")), "/var/log/slurm (shared with Slurm) is kept");
+        assertTrue(Files.exists(POWER_SAVE_LOG), POWER_SAVE_LOG + " (a record of what ran) is kept");
         assertTrue(Cmd.of("id", "-u", "slurm").run().ok(), "the slurm user (shared with Slurm) is kept");
     }
 
@@ -454,6 +607,19 @@ class PackagesIT {
         }
         assertRpm(files, STATE.toString(), "drwx------", "slurm", "slurm", "");
         assertRpm(files, DOC.resolve("README.md").toString(), "-rw-r--r--", "root", "root", "d");
+        assertRpm(files, "/usr/lib/systemd/system/slurm-azure-power-reconcile.timer", "-rw-r--r--", "root", "root",
+                "");
+        // (rpm flags whatever is under /usr/share/man as documentation: "d")
+        assertRpm(files, MAN1.resolve("slurm-azure-power.1.gz").toString(), "-rw-r--r--", "root", "root", "d");
+        assertRpm(files, MAN1.resolve("slurm-azure-power-resume-fail.1.gz").toString(), "-rw-r--r--", "root", "root",
+                "d");
+        assertRpm(files, COMPLETION.toString(), "-rw-r--r--", "root", "root", "");
+        assertRpm(files, RPM_LICENSE, "-rw-r--r--", "root", "root", "l");
+        // Slurm's packages own /etc/slurm; the RPM lists only its own files there (and no other directory of others).
+        for (String shared : List.of("/etc/slurm", "/etc/logrotate.d", "/usr/share/man/man1", "/usr/share/licenses",
+                "/usr/share/bash-completion/completions", "/usr/lib/systemd/system", "/usr/bin", "/usr/libexec")) {
+            assertFalse(files.containsKey(shared), "the RPM owns " + shared);
+        }
 
         Set<String> rpmFiles = new TreeSet<>(List.of(Cmd.of("rpm", "-qlp", rpm.toString()).run().check().out()
                 .strip().split("\n")));
@@ -467,7 +633,10 @@ class PackagesIT {
         }
         Set<String> rpmPlainFiles = files.entrySet().stream().filter(e -> !e.getValue()[0].startsWith("d"))
                 .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(debFiles, rpmPlainFiles, "the DEB and the RPM install the same files");
+        assertTrue(debFiles.remove(DEB_CHANGELOG), "the DEB has " + DEB_CHANGELOG);
+        assertTrue(rpmPlainFiles.remove(RPM_LICENSE), "the RPM has " + RPM_LICENSE);
+        assertEquals(debFiles, rpmPlainFiles, "the DEB and the RPM install the same files (but for the DEB's changelog "
+                + "and the RPM's license file)");
     }
 
     @Test
@@ -480,13 +649,20 @@ class PackagesIT {
         assertTrue(scripts.contains("getent group slurm >/dev/null || groupadd -r slurm"), scripts);
         assertTrue(scripts.contains("postinstall scriptlet (using /bin/sh)"), scripts);
         assertTrue(scripts.contains("install -d -o slurm -g slurm -m 0755 /var/log/slurm"), scripts);
+        // The log is created as the packaged logrotate rule creates it (the RPM's rule is the same file as the DEB's).
+        String[] create = logrotateCreate(projectDir.resolve("packaging/common/logrotate")).split(" ");
+        assertTrue(scripts.contains("install -m " + create[0] + " -o " + create[1] + " -g " + create[2] + " /dev/null "
+                + POWER_SAVE_LOG), scripts);
         assertTrue(scripts.contains("/usr/share/slurm-azure-power/train-archive"), scripts);
         // On removal only the start-up archives go (the state directory, logs and the slurm user stay).
         String preun = Cmd.of("rpm", "-qp", "--qf", "%{PREUN}", rpm.toString()).run().check().out();
         assertTrue(preun.contains("rm -f /var/cache/slurm-azure-power/app-*"), preun);
-        assertFalse(scripts.contains("postuninstall scriptlet"), "no scriptlet after removal: " + scripts);
         assertFalse(preun.contains("/var/lib") || preun.contains("userdel") || preun.contains("/var/log"), preun);
-        for (String tag : List.of("PREIN", "POSTIN", "PREUN")) {
+        // After removal systemd only forgets the units (daemon-reload); nothing is deleted.
+        String postun = Cmd.of("rpm", "-qp", "--qf", "%{POSTUN}", rpm.toString()).run().check().out();
+        assertEquals(List.of("systemctl daemon-reload >/dev/null 2>&1 || :"), postun.lines().map(String::strip)
+                .filter(l -> l.startsWith("systemctl") || l.startsWith("rm") || l.contains("del")).toList(), postun);
+        for (String tag : List.of("PREIN", "POSTIN", "PREUN", "POSTUN")) {
             Path body = work.resolve(tag + ".sh");
             Files.writeString(body, Cmd.of("rpm", "-qp", "--qf", "%{" + tag + "}", rpm.toString()).run().check().out());
             Cmd.of("sh", "-n", body.toString()).run().check();
@@ -514,6 +690,24 @@ class PackagesIT {
     }
 
     @Test
+    @Order(12)
+    void rpmHasTheLicensesThePackagerAndAChangelogOfThisVersion() {
+        String license = Cmd.of("rpm", "-qp", "--qf", "%{LICENSE}", rpm.toString()).run().check().out();
+        assertTrue(license.startsWith("Apache-2.0 AND "), license);
+        assertFalse(license.contains("LicenseRef"), license);
+        for (String bundled : List.of("MIT", "MIT-0", "(EPL-1.0 OR LGPL-2.1-only)")) {
+            assertTrue(List.of(license.split(" AND ")).contains(bundled), bundled + " in " + license);
+        }
+        String maintainer = pomMaintainer();
+        assertEquals(maintainer, Cmd.of("rpm", "-qp", "--qf", "%{PACKAGER}", rpm.toString()).run().check().out());
+        String versionRelease = Cmd.of("rpm", "-qp", "--qf", "%{VERSION}-%{RELEASE}", rpm.toString()).run().check()
+                .out();
+        String changelog = Cmd.of("rpm", "-qp", "--changelog", rpm.toString()).run().check().out();
+        assertTrue(changelog.matches("(?s)\\* \\w{3} \\w{3} \\d{2} \\d{4} " + Pattern.quote(maintainer) + " - "
+                + Pattern.quote(versionRelease) + "\n- .*"), changelog);
+    }
+
+    @Test
     @Order(13)
     void rpmInstallsRunsItsScriptletsAndErasesCleanlyWithRpmOnThisMachine() throws IOException {
         // Not EL: Debian's rpm 4.18 with a database of its own (--nodeps: it knows no Debian package), after the DEB
@@ -521,11 +715,20 @@ class PackagesIT {
         assertFalse(Files.exists(BIN), "the DEB is still installed: " + BIN);
         Path db = work.resolve("rpmdb");
         Cmd.of("rpm", "--initdb", "--dbpath", db.toString()).run().check();
+        if (logCreatedByUs) {
+            Files.deleteIfExists(POWER_SAVE_LOG); // the DEB's (purge keeps it): let %post create it
+        }
         try {
             Cmd.Result install = Cmd.of("rpm", "-i", "--nodeps", "--dbpath", db.toString(), rpm.toString())
                     .timeout(Duration.ofMinutes(3)).run().check();
             assertTrue(install.err().contains(TRAINED), install.toString());
             assertEquals(1, startUpArchives().size(), "%post wrote the start-up archive");
+            if (logCreatedByUs) {
+                assertEquals(logrotateCreate(projectDir.resolve("packaging/common/logrotate")),
+                        modeAndOwners(POWER_SAVE_LOG), "%post creates " + POWER_SAVE_LOG + " as logrotate does");
+            }
+            assertEquals(Files.readString(projectDir.resolve("LICENSE")), Files.readString(Path.of(RPM_LICENSE)));
+            assertTrue(Cmd.of("man", "-w", "slurm-azure-power-status").run().ok(), "the RPM's man pages are found");
             assertMode(STATE, "rwx------", "slurm", "slurm");
             Cmd.Result r = Cmd.of("runuser", "-u", "slurm", "--", "env", "-i", LIBEXEC + "resume", "--dry-run",
                     "--offline", "--config", site.resolve("azure-power.yaml").toString(), "azc001").run().check();
@@ -545,12 +748,14 @@ class PackagesIT {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private void buildPackages(Path out, String release, String formats) {
+    private void buildPackages(Path out, String release, String formats, String... more) {
         long t = System.nanoTime();
-        Cmd.of("bash", projectDir.resolve("packaging/build-packages.sh").toString(), "--build-dir", buildDir.toString(),
-                "--version", version, "--release", release, "--formats", formats, "--out", out.toString(),
-                "--project-dir", projectDir.toString(), "--java-home", System.getProperty("java.home"))
-                .timeout(Duration.ofMinutes(2)).run().check();
+        List<String> argv = new ArrayList<>(List.of("bash", projectDir.resolve("packaging/build-packages.sh").toString(),
+                "--build-dir", buildDir.toString(), "--version", version, "--release", release, "--formats", formats,
+                "--out", out.toString(), "--project-dir", projectDir.toString(), "--java-home",
+                System.getProperty("java.home")));
+        argv.addAll(List.of(more));
+        Cmd.of(argv).timeout(Duration.ofMinutes(2)).run().check();
         log(String.format("build-packages.sh --formats %s: %.1f s", formats, (System.nanoTime() - t) / 1e9));
     }
 
@@ -645,6 +850,36 @@ class PackagesIT {
         assertEquals("slurm-azure-power " + version, lines.get(0), r.toString());
         Matcher m = Pattern.compile("Java (\\d+)[.+].*").matcher(lines.get(1));
         assertTrue(m.matches() && Integer.parseInt(m.group(1)) >= 17, r.toString());
+    }
+
+    /** The maintainer build-packages.sh uses by default: the pom's packages.maintainer. */
+    private String pomMaintainer() {
+        try {
+            Matcher m = Pattern.compile("<packages\\.maintainer>(.+?)</packages\\.maintainer>")
+                    .matcher(Files.readString(projectDir.resolve("pom.xml")));
+            assertTrue(m.find(), "packages.maintainer in the pom");
+            return m.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** "0640 slurm slurm" from a logrotate rule's create line. */
+    private static String logrotateCreate(Path rule) throws IOException {
+        Matcher m = Pattern.compile("(?m)^\\s*create\\s+(0[0-7]{3})\\s+(\\S+)\\s+(\\S+)\\s*$")
+                .matcher(Files.readString(rule));
+        assertTrue(m.find(), "a create line with mode, owner and group in " + rule);
+        return m.group(1) + " " + m.group(2) + " " + m.group(3);
+    }
+
+    /** "0640 slurm slurm": a file's mode (octal) and owners. */
+    private static String modeAndOwners(Path p) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        int mode = 0;
+        for (PosixFilePermission perm : a.permissions()) {
+            mode |= 1 << (8 - perm.ordinal());
+        }
+        return String.format("%04o %s %s", mode, a.owner().getName(), a.group().getName());
     }
 
     private static void assertMode(Path p, String perms, String owner, String group) throws IOException {

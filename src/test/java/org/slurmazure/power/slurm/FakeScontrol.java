@@ -46,6 +46,35 @@ public final class FakeScontrol {
         return this;
     }
 
+    /** Every update call takes this long (a slow slurmctld). */
+    public FakeScontrol delay(double seconds) throws IOException {
+        Files.writeString(dir.resolve("delay"), Double.toString(seconds));
+        return this;
+    }
+
+    /** What {@code scontrol show config} prints (e.g. the timeouts of a slurm.conf). */
+    public FakeScontrol showConfig(String text) throws IOException {
+        Files.writeString(dir.resolve("show-config"), text);
+        return this;
+    }
+
+    /** What {@code scontrol show partition --oneliner} prints: one line per partition. */
+    public FakeScontrol showPartitions(String... lines) throws IOException {
+        Files.writeString(dir.resolve("show-partition"), String.join("\n", lines) + "\n");
+        return this;
+    }
+
+    /** What {@code scontrol show node --oneliner ...} prints: one line per node. */
+    public FakeScontrol showNodes(String... lines) throws IOException {
+        Files.writeString(dir.resolve("show-node"), String.join("\n", lines) + "\n");
+        return this;
+    }
+
+    /** The read-only calls so far ({@code show config}, {@code show partition ...}). */
+    public List<List<String>> reads() throws IOException {
+        return parse(dir.resolve("scontrol.reads"));
+    }
+
     /** Every call hangs (until killed). */
     public FakeScontrol hang() throws IOException {
         Files.writeString(dir.resolve("hang"), "");
@@ -60,7 +89,10 @@ public final class FakeScontrol {
 
     /** The arguments of each call so far (without the program name), in call order. */
     public List<List<String>> calls() throws IOException {
-        Path log = dir.resolve("scontrol.calls");
+        return parse(dir.resolve("scontrol.calls"));
+    }
+
+    private static List<List<String>> parse(Path log) throws IOException {
         List<List<String>> calls = new ArrayList<>();
         if (!Files.exists(log)) {
             return calls;

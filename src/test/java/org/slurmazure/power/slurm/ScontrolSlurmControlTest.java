@@ -54,6 +54,39 @@ class ScontrolSlurmControlTest {
     }
 
     @Nested
+    class Snapshot {
+        @Test
+        void readsTheConfigurationPartitionsAndEveryNodeInThreeReadOnlyCalls() throws Exception {
+            scontrol.showConfig("SLURM_VERSION = 23.11.4\nSlurmUser = slurm(64030)\n");
+            Files.writeString(dir.resolve("show-partition"), "PartitionName=burst Nodes=azc[001-002]\n");
+            scontrol.showNodes("NodeName=azc001 State=IDLE+CLOUD+POWERED_DOWN", "NodeName=on1 State=IDLE");
+
+            SlurmSnapshot s = slurm.snapshot();
+
+            assertEquals("SLURM_VERSION = 23.11.4\nSlurmUser = slurm(64030)\n", s.config());
+            assertEquals("PartitionName=burst Nodes=azc[001-002]\n", s.partitions());
+            assertEquals("NodeName=azc001 State=IDLE+CLOUD+POWERED_DOWN\nNodeName=on1 State=IDLE\n", s.nodes());
+            assertEquals(List.of(List.of("show", "config"), List.of("show", "partition", "--oneliner"),
+                    List.of("show", "node", "--oneliner")), scontrol.reads());
+            assertEquals(List.of(), scontrol.calls(), "nothing written");
+        }
+
+        @Test
+        void aFailedReadIsASlurmException() throws Exception {
+            Path script = dir.resolve("down");
+            Files.writeString(script, "#!/bin/bash\necho 'slurm_load_ctl_conf error: Unable to contact slurm "
+                    + "controller (connect failure)' >&2\nexit 1\n");
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+            SlurmException e = assertThrows(SlurmException.class,
+                    () -> new ScontrolSlurmControl(script, TIMEOUT, new CommandRunner()).snapshot());
+
+            assertEquals("scontrol show config failed with exit code 1: slurm_load_ctl_conf error: Unable to contact"
+                    + " slurm controller (connect failure); 0 nodes not done", e.getMessage());
+        }
+    }
+
+    @Nested
     class SetNodeAddresses {
         @Test
         void sendsTheThreeListsInTheSameOrderInOneCall() throws Exception {
@@ -229,28 +262,29 @@ class ScontrolSlurmControlTest {
     }
 
     @Nested
-    class FailAndPowerDown {
+    class DrainNodes {
         @Test
-        void marksNodesDownThenForcesAPowerDown() throws Exception {
-            slurm.failAndPowerDown(reasons("a1", "azure: deallocate failed", "a2", "azure: deallocate failed"));
+        void drainsNodesThatShareAReasonInOneCall() throws Exception {
+            slurm.drainNodes(reasons("a1", "azure: not-found: VM does not exist", "a2",
+                    "azure: not-found: VM does not exist", "a3", "azure: no-group: node is in no node group"));
 
             assertEquals(List.of(
-                    List.of("update", "nodename=a1,a2", "state=down", "reason=azure: deallocate failed"),
-                    List.of("update", "nodename=a1,a2", "state=power_down_force")), scontrol.calls());
+                    List.of("update", "nodename=a1,a2", "state=drain", "reason=azure: not-found: VM does not exist"),
+                    List.of("update", "nodename=a3", "state=drain", "reason=azure: no-group: node is in no node group")),
+                    scontrol.calls());
         }
 
         @Test
-        void powersDownOnlyTheNodesSlurmMarkedDown() throws Exception {
+        void aRefusedNodeCostsOnlyItself() throws Exception {
             scontrol.failWhen("nosuch", 1, UNKNOWN_NODE);
 
             SlurmException e = assertThrows(SlurmException.class,
-                    () -> slurm.failAndPowerDown(reasons("a1", "azure: x", "nosuch", "azure: x")));
+                    () -> slurm.drainNodes(reasons("a1", "azure: x", "nosuch", "azure: x")));
 
             assertEquals(List.of(
-                    List.of("update", "nodename=a1,nosuch", "state=down", "reason=azure: x"),
-                    List.of("update", "nodename=a1", "state=down", "reason=azure: x"),
-                    List.of("update", "nodename=nosuch", "state=down", "reason=azure: x"),
-                    List.of("update", "nodename=a1", "state=power_down_force")), scontrol.calls());
+                    List.of("update", "nodename=a1,nosuch", "state=drain", "reason=azure: x"),
+                    List.of("update", "nodename=a1", "state=drain", "reason=azure: x"),
+                    List.of("update", "nodename=nosuch", "state=drain", "reason=azure: x")), scontrol.calls());
             assertEquals(List.of("nosuch"), e.failedNodes());
         }
     }

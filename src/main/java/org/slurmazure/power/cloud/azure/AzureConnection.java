@@ -17,13 +17,30 @@ import java.time.Duration;
  * @param requestTimeout    limit for one HTTP request (connect + response)
  * @param concurrency       requests in flight at most, across all nodes
  */
-public record AzureConnection(URI resourceManager, URI authority, String audience, boolean customAuthority,
-                            CredentialSettings credential, Path caCertificates, URI proxy,
-                            Duration requestTimeout, int concurrency) {
+public record AzureConnection(
+        URI resourceManager,
+        URI authority,
+        String audience,
+        boolean customAuthority,
+        CredentialSettings credential,
+        Path caCertificates,
+        URI proxy,
+        Duration requestTimeout,
+        int concurrency) {
 
     /** The credential chosen explicitly in the configuration; never a DefaultAzureCredential. */
-    public record CredentialSettings(Type type, String tenantId, String clientId, Path certificateFile,
-                                     Path certificatePasswordFile, Path secretFile) {
-        public enum Type { CLIENT_CERTIFICATE, CLIENT_SECRET, MANAGED_IDENTITY, AZURE_CLI }
+    public record CredentialSettings(
+            Type type,
+            String tenantId,
+            String clientId,
+            Path certificateFile,
+            Path certificatePasswordFile,
+            Path secretFile) {
+        public enum Type {
+            CLIENT_CERTIFICATE,
+            CLIENT_SECRET,
+            MANAGED_IDENTITY,
+            AZURE_CLI
+        }
     }
 }

@@ -21,8 +21,7 @@ import org.slurmazure.power.cloud.azure.AzureConnection.CredentialSettings;
  * ARM requests, so extra CAs and the proxy apply to both.
  */
 final class Credentials {
-    private Credentials() {
-    }
+    private Credentials() {}
 
     static TokenCredential build(AzureConnection settings, HttpClient http) throws IOException {
         CredentialSettings c = settings.credential();
@@ -30,9 +29,13 @@ final class Credentials {
         switch (c.type()) {
             case CLIENT_CERTIFICATE -> {
                 ClientCertificateCredentialBuilder b = new ClientCertificateCredentialBuilder()
-                        .tenantId(c.tenantId()).clientId(c.clientId()).authorityHost(authority).httpClient(http);
+                        .tenantId(c.tenantId())
+                        .clientId(c.clientId())
+                        .authorityHost(authority)
+                        .httpClient(http);
                 String file = c.certificateFile().toString();
-                if (file.toLowerCase(Locale.ROOT).endsWith(".pfx") || file.toLowerCase(Locale.ROOT).endsWith(".p12")) {
+                if (file.toLowerCase(Locale.ROOT).endsWith(".pfx")
+                        || file.toLowerCase(Locale.ROOT).endsWith(".p12")) {
                     b.pfxCertificate(file);
                 } else {
                     b.pemCertificate(file);
@@ -47,7 +50,10 @@ final class Credentials {
             }
             case CLIENT_SECRET -> {
                 ClientSecretCredentialBuilder b = new ClientSecretCredentialBuilder()
-                        .tenantId(c.tenantId()).clientId(c.clientId()).authorityHost(authority).httpClient(http)
+                        .tenantId(c.tenantId())
+                        .clientId(c.clientId())
+                        .authorityHost(authority)
+                        .httpClient(http)
                         .clientSecret(readSecret(c.secretFile()));
                 if (settings.customAuthority()) {
                     b.disableInstanceDiscovery();

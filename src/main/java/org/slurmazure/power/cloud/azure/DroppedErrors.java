@@ -2,7 +2,6 @@ package org.slurmazure.power.cloud.azure;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import reactor.core.publisher.Hooks;
 
 /**
@@ -16,8 +15,7 @@ import reactor.core.publisher.Hooks;
 final class DroppedErrors {
     private static final Logger LOG = LoggerFactory.getLogger(DroppedErrors.class);
 
-    private DroppedErrors() {
-    }
+    private DroppedErrors() {}
 
     /** Installs the hook (once per process: reactor's hooks are global; installing again replaces it). */
     static void toDebug() {

@@ -2,6 +2,7 @@ package org.slurmazure.power.cloud.azure;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,8 +11,10 @@ import java.util.concurrent.TimeoutException;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-
 import reactor.core.publisher.Mono;
+
+import org.slurmazure.power.cloud.CloudException;
+import org.slurmazure.power.domain.FailureClass;
 
 /**
  * Takes the token once, up front and within a time limit, and hands it to every request while it is valid. A
@@ -30,29 +33,58 @@ final class PrefetchedCredential implements TokenCredential {
         this.delegate = delegate;
     }
 
-    /** Gets the token for {@code scope}; throws with a one-line reason when it cannot within {@code limit}. */
-    void prefetch(String scope, Duration limit) throws CredentialException {
+    /**
+     * Gets the token for {@code scope}; throws a classified failure with a one-line reason when it cannot within
+     * {@code limit} (a token endpoint that does not answer, or answers 5xx, may pass: retryable; an AADSTS error
+     * does not).
+     */
+    void prefetch(String scope, Duration limit) throws CloudException {
         TokenRequestContext request = new TokenRequestContext().addScopes(scope);
-        CompletableFuture<AccessToken> future = CompletableFuture.supplyAsync(() -> delegate.getTokenSync(request));
+        CompletableFuture<AccessToken> future =
+                CompletableFuture.supplyAsync(() -> delegate.getTokenSync(request), PrefetchedCredential::daemon);
         try {
-            token = future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            token = future.get(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new CredentialException("no token from the identity endpoint within " + limit.toSeconds() + " s",
+            throw new CloudException(
+                    FailureClass.NETWORK,
+                    true,
+                    0,
+                    null,
+                    "no token from the identity endpoint " + "within " + Math.max(1, limit.toSeconds()) + " s",
+                    null,
                     e);
         } catch (ExecutionException e) {
-            throw new CredentialException("token request failed: "
-                    + AzureCloudVms.firstLine(String.valueOf(e.getCause().getMessage())), e.getCause());
+            CloudException c = AzureFailures.thrown(e.getCause());
+            String message = c.getMessage().startsWith("token request failed")
+                    ? c.getMessage()
+                    : "token request failed: " + c.getMessage();
+            throw new CloudException(
+                    c.failure() == FailureClass.INTERNAL ? FailureClass.AUTH : c.failure(),
+                    c.retryable(),
+                    c.httpStatus(),
+                    c.errorCode(),
+                    message,
+                    null,
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CredentialException("interrupted while waiting for a token", e);
+            throw new CloudException(
+                    FailureClass.AUTH, false, 0, null, "interrupted while waiting for a token", null, e);
         }
+    }
+
+    private static void daemon(Runnable r) {
+        Thread t = new Thread(r, "token");
+        t.setDaemon(true);
+        t.start();
     }
 
     @Override
     public Mono<AccessToken> getToken(TokenRequestContext request) {
         AccessToken t = token;
-        if (t != null && t.getExpiresAt().isAfter(OffsetDateTime.now().plus(MARGIN))) {
+        if (t != null
+                && t.getExpiresAt().isAfter(OffsetDateTime.now(ZoneOffset.UTC).plus(MARGIN))) {
             return Mono.just(t);
         }
         return delegate.getToken(request).doOnNext(fresh -> token = fresh);
@@ -61,20 +93,12 @@ final class PrefetchedCredential implements TokenCredential {
     @Override
     public AccessToken getTokenSync(TokenRequestContext request) {
         AccessToken t = token;
-        if (t != null && t.getExpiresAt().isAfter(OffsetDateTime.now().plus(MARGIN))) {
+        if (t != null
+                && t.getExpiresAt().isAfter(OffsetDateTime.now(ZoneOffset.UTC).plus(MARGIN))) {
             return t;
         }
         AccessToken fresh = delegate.getTokenSync(request);
         token = fresh;
         return fresh;
-    }
-
-    /** No token could be had. */
-    static final class CredentialException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        CredentialException(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 }

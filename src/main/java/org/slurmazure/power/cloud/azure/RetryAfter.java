@@ -13,8 +13,10 @@ final class RetryAfter {
     private static final HttpHeaderName RETRY_AFTER_MS = HttpHeaderName.fromString("retry-after-ms");
     private static final HttpHeaderName X_MS_RETRY_AFTER_MS = HttpHeaderName.fromString("x-ms-retry-after-ms");
 
-    private RetryAfter() {
-    }
+    /** Longer hints are cut to this: no run lasts an hour, and a larger value must not overflow nanoseconds. */
+    static final Duration MAX = Duration.ofHours(1);
+
+    private RetryAfter() {}
 
     /** The delay the headers ask for, or {@code fallback} when they ask none (or nonsense). */
     static Duration parse(HttpHeaders headers, Duration fallback) {
@@ -25,15 +27,26 @@ final class RetryAfter {
         if (d == null) {
             d = retryAfter(headers.getValue(HttpHeaderName.RETRY_AFTER));
         }
-        return d == null ? fallback : d;
+        if (d == null) {
+            return fallback;
+        }
+        return d.compareTo(MAX) > 0 ? MAX : d;
     }
 
     private static Duration millis(String value) {
         try {
-            return value == null ? null : Duration.ofMillis(Math.max(0, Long.parseLong(value.trim())));
+            return value == null ? null : clamp(Long.parseLong(value.trim()), 1);
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** {@code amount} units of {@code millisPerUnit} ms, at least 0 and at most {@link #MAX}. */
+    private static Duration clamp(long amount, long millisPerUnit) {
+        if (amount <= 0) {
+            return Duration.ZERO;
+        }
+        return amount > MAX.toMillis() / millisPerUnit ? MAX : Duration.ofMillis(amount * millisPerUnit);
     }
 
     private static Duration retryAfter(String value) {
@@ -41,7 +54,7 @@ final class RetryAfter {
             return null;
         }
         try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+            return clamp(Long.parseLong(value.trim()), 1000);
         } catch (NumberFormatException notSeconds) {
             try {
                 ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);

@@ -1,7 +1,10 @@
 package org.slurmazure.power.cloud.azure;
 
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.azure.core.http.HttpMethod;
@@ -11,26 +14,28 @@ import com.azure.core.http.HttpPipelineNextSyncPolicy;
 import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
-
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Bounds the requests in flight and honours ARM throttling for the whole process, not per request.
+ * Bounds the requests in flight and keeps the whole process within ARM's request budget, instead of learning it
+ * from 429s.
  *
- * <p>ARM throttles with token buckets per class of request (reads, writes). A 429 means the bucket is empty for
- * every request of that class, so when one request gets a 429 the gate holds back every request of the class until
- * its Retry-After has passed; the SDK's retry policy alone would let other workers keep sending and prolong the
- * throttling. After a 429 the class is also paced (additive-increase, multiplicative-decrease on the spacing
- * between sends), so that it settles near the bucket's refill rate instead of bursting into 429s after every pause.
- * Placed after the retry policy, so each attempt passes the gate.
+ * <p>ARM meters requests with token buckets per subscription, principal and region: reads (250, refilled at 25 a
+ * second) and writes (200, 10 a second), documented in "Understand how Azure Resource Manager throttles requests".
+ * The gate keeps a bucket of its own per class with those sizes, and lowers it to what Azure says is left (the
+ * {@code x-ms-ratelimit-remaining-subscription-reads|writes} header of every answer) less the requests still on
+ * their way: other programs and other tools share the budget. A request waits for a token, so a burst of a thousand
+ * starts goes out at the rate Azure refills. A 429 still happens (the budget is shared, the rates differ by
+ * subscription): it empties the bucket and holds back every request of its class until its Retry-After has passed,
+ * checked again right before the request goes out. Placed after the retry policy, so each attempt passes the gate.
  */
 final class ThrottleGate implements HttpPipelinePolicy {
     static final Duration DEFAULT_PAUSE = Duration.ofSeconds(5);
 
     private final Semaphore inFlight;
-    private final RequestClass reads = new RequestClass();
-    private final RequestClass writes = new RequestClass();
+    private final RequestClass reads = RequestClass.reads();
+    private final RequestClass writes = RequestClass.writes();
     private final LongAdder sent = new LongAdder();
     private final LongAdder throttled = new LongAdder();
 
@@ -46,27 +51,37 @@ final class ThrottleGate implements HttpPipelinePolicy {
     @Override
     public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
         RequestClass cls = classOf(context.getHttpRequest().getHttpMethod());
-        cls.awaitTurn();
-        inFlight.acquireUninterruptibly();
+        try {
+            enter(cls);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new InterruptedIOException("interrupted before the request was sent"));
+        }
         try {
             sent.increment();
             return observe(cls, next.processSync());
         } finally {
             inFlight.release();
+            cls.answered();
         }
     }
 
     @Override
     public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
         // The generated clients' sync methods block on this async path: wait on a bounded-elastic thread, and
-        // release the slot only if it was taken (a cancelled wait takes none).
+        // release the slot only if it was taken (a cancelled or interrupted wait takes none and sends nothing).
         RequestClass cls = classOf(context.getHttpRequest().getHttpMethod());
-        java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
-        return Mono.fromRunnable(() -> {
-            cls.awaitTurn();
-            inFlight.acquireUninterruptibly();
-            holding.set(true);
-        }).subscribeOn(Schedulers.boundedElastic())
+        AtomicBoolean holding = new AtomicBoolean();
+        return Mono.fromCallable(() -> {
+                    enter(cls);
+                    holding.set(true);
+                    return cls;
+                })
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(
+                        InterruptedException.class,
+                        e -> new UncheckedIOException(
+                                new InterruptedIOException("interrupted before the request " + "was sent")))
                 .then(Mono.defer(() -> {
                     sent.increment();
                     return next.process();
@@ -75,8 +90,31 @@ final class ThrottleGate implements HttpPipelinePolicy {
                 .doFinally(signal -> {
                     if (holding.getAndSet(false)) {
                         inFlight.release();
+                        cls.answered();
                     }
                 });
+    }
+
+    /**
+     * Waits until the class may send and a slot is free, and returns holding the slot. The pause is checked again
+     * once the slot is held, right before the request goes out: a 429 that arrived while this request waited for a
+     * slot sends it back to wait, instead of letting it through the window that 429 opened.
+     */
+    private void enter(RequestClass cls) throws InterruptedException {
+        while (true) {
+            cls.awaitTurn();
+            try {
+                inFlight.acquire();
+            } catch (InterruptedException e) {
+                cls.unsent();
+                throw e;
+            }
+            if (!cls.paused()) {
+                return;
+            }
+            inFlight.release();
+            cls.unsent();
+        }
     }
 
     /** Requests sent through the gate (each retry counts). */
@@ -93,8 +131,11 @@ final class ThrottleGate implements HttpPipelinePolicy {
         if (response.getStatusCode() == 429) {
             throttled.increment();
             cls.throttled(RetryAfter.parse(response.getHeaders(), DEFAULT_PAUSE));
-        } else if (response.getStatusCode() / 100 == 2) {
-            cls.succeeded();
+        } else {
+            long left = RemainingBudget.of(response.getHeaders(), cls == writes);
+            if (left >= 0) {
+                cls.remaining(left);
+            }
         }
         return response;
     }
@@ -103,69 +144,116 @@ final class ThrottleGate implements HttpPipelinePolicy {
         return method == HttpMethod.GET || method == HttpMethod.HEAD ? reads : writes;
     }
 
-    /** Pause and pacing of one class of requests. Times are System.nanoTime() values, compared by difference. */
+    /**
+     * The budget of one class of requests: a token bucket and the pause of a 429. Times are System.nanoTime()
+     * values, compared by difference.
+     */
     static final class RequestClass {
-        static final long MIN_SPACING = Duration.ofMillis(20).toNanos();
-        static final long MAX_SPACING = Duration.ofSeconds(2).toNanos();
         private static final long MAX_NAP = Duration.ofMillis(100).toNanos();
+        private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
+        private final double capacity;
+        private final double refillPerSecond;
+        private double tokens;
+        private long refilledAt = System.nanoTime();
         private long pausedUntil = System.nanoTime();
-        private long lastSend = System.nanoTime() - MAX_SPACING;
-        private long spacing; // 0 = not paced (no 429 seen yet, or paced down to nothing)
+        private int inFlight;
 
         /**
-         * Blocks until this class may send: after any pause, and one spacing after the previous send. Nothing is
-         * reserved ahead: a waiting request re-checks after short naps, so a spacing that relaxes takes effect at
-         * once.
+         * @param capacity        the bucket's size (Azure's: 250 reads, 200 writes)
+         * @param refillPerSecond tokens added a second (Azure's: 25 reads, 10 writes)
          */
-        void awaitTurn() {
+        RequestClass(double capacity, double refillPerSecond) {
+            this.capacity = capacity;
+            this.refillPerSecond = refillPerSecond;
+            this.tokens = capacity;
+        }
+
+        static RequestClass reads() {
+            return new RequestClass(250, 25);
+        }
+
+        static RequestClass writes() {
+            return new RequestClass(200, 10);
+        }
+
+        /**
+         * Blocks until this class may send (no pause, a token in the bucket), takes the token and counts the
+         * request in flight until {@link #answered}. Nothing is reserved ahead: a waiting request re-checks after
+         * short naps, so a 429 or a lower count from Azure takes effect at once.
+         */
+        void awaitTurn() throws InterruptedException {
             while (true) {
                 long wait;
                 synchronized (this) {
                     long now = System.nanoTime();
-                    long slot = lastSend + spacing;
-                    if (pausedUntil - slot > 0) {
-                        slot = pausedUntil;
-                    }
-                    wait = slot - now;
-                    if (wait <= 0) {
-                        lastSend = now;
+                    refill(now);
+                    if (pausedUntil - now > 0) {
+                        wait = pausedUntil - now;
+                    } else if (tokens >= 1) {
+                        tokens -= 1;
+                        inFlight++;
                         return;
+                    } else {
+                        wait = (long) Math.ceil((1 - tokens) / refillPerSecond * NANOS_PER_SECOND);
                     }
                 }
-                long nap = Math.min(wait, MAX_NAP);
-                try {
-                    Thread.sleep(nap / 1_000_000, (int) (nap % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                long nap = Math.max(1, Math.min(wait, MAX_NAP));
+                Thread.sleep(nap / 1_000_000, (int) (nap % 1_000_000));
             }
         }
 
-        /** A 429: pause the class; the first 429 of a throttling episode also doubles the spacing. */
+        /** A request that took a token gave it back unsent (its slot wait saw a pause): it may go again later. */
+        synchronized void unsent() {
+            inFlight--;
+            tokens = Math.min(capacity, tokens + 1);
+        }
+
+        /** The answer to a request of this class arrived (whatever it was). */
+        synchronized void answered() {
+            inFlight--;
+        }
+
+        /**
+         * What Azure says is left of the budget after this answer. The requests of the class still on their way
+         * are not in that count yet, and the gate has taken their tokens already: the bucket is lowered to the
+         * count less them, never raised (the refill does that).
+         */
+        synchronized void remaining(long left) {
+            refill(System.nanoTime());
+            double known = left - Math.max(0, inFlight - 1);
+            if (known < tokens) {
+                tokens = Math.max(0, known);
+            }
+        }
+
+        /** True while a 429's Retry-After holds the class back. */
+        synchronized boolean paused() {
+            return pausedUntil - System.nanoTime() > 0;
+        }
+
+        /** A 429: the bucket is empty; nothing of this class goes out before the Retry-After has passed. */
         synchronized void throttled(Duration retryAfter) {
             long now = System.nanoTime();
-            if (now - pausedUntil >= 0) {
-                spacing = Math.min(MAX_SPACING, Math.max(MIN_SPACING, spacing * 2));
-            }
+            refill(now);
+            tokens = 0;
             long until = now + retryAfter.toNanos();
             if (until - pausedUntil > 0) {
                 pausedUntil = until;
             }
         }
 
-        synchronized void succeeded() {
-            if (spacing > 0) {
-                spacing = spacing * 97 / 100;
-                if (spacing < MIN_SPACING / 4) {
-                    spacing = 0;
-                }
-            }
+        synchronized double tokens() {
+            refill(System.nanoTime());
+            return tokens;
         }
 
-        synchronized long spacingNanos() {
-            return spacing;
+        private void refill(long now) {
+            long elapsed = now - refilledAt;
+            if (elapsed > 0) {
+                tokens = Math.min(capacity, tokens + elapsed * refillPerSecond / NANOS_PER_SECOND);
+                refilledAt = now;
+            }
         }
     }
 }

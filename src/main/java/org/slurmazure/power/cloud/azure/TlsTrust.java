@@ -10,15 +10,13 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
-
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /** An SSLContext trusting the JDK's CAs plus the extra ones of {@code azure.caCertificates}. */
 final class TlsTrust {
-    private TlsTrust() {
-    }
+    private TlsTrust() {}
 
     static SSLContext sslContext(Path extraCaPem) throws IOException, GeneralSecurityException {
         if (extraCaPem == null) {

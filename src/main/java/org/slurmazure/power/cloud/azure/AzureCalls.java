@@ -1,0 +1,90 @@
+package org.slurmazure.power.cloud.azure;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import com.azure.core.http.HttpMethod;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.util.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.slurmazure.power.cloud.CloudException;
+
+/** Runs calls to Azure and turns every failure into a classified {@link CloudException} ({@link AzureFailures}). */
+final class AzureCalls {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One call to Azure (the SDK or the raw pipeline); everything it throws is translated. */
+    @FunctionalInterface
+    interface Call<T> {
+        T run() throws CloudException, IOException;
+    }
+
+    private AzureCalls() {}
+
+    static <T> T call(Call<T> call) throws CloudException {
+        try {
+            return call.run();
+        } catch (CloudException e) {
+            throw e;
+        } catch (UncheckedIOException e) {
+            throw AzureFailures.thrown(e.getCause());
+        } catch (IOException | RuntimeException e) {
+            throw AzureFailures.thrown(e);
+        }
+    }
+
+    /** A GET through the pipeline (auth, retries, throttle gate) of an ARM URL, its JSON body parsed. */
+    static JsonNode getJson(HttpPipeline pipeline, String url) throws CloudException {
+        return call(() -> {
+            try (HttpResponse response = pipeline.sendSync(new HttpRequest(HttpMethod.GET, url), Context.NONE)) {
+                String body = body(response);
+                if (response.getStatusCode() / 100 != 2) {
+                    throw failed(response, body);
+                }
+                if (body.isBlank()) {
+                    throw AzureFailures.thrown(new IOException("empty body (HTTP " + response.getStatusCode() + ")"));
+                }
+                return JSON.readTree(body);
+            }
+        });
+    }
+
+    /** The body of a response as text, empty when there is none. */
+    static String body(HttpResponse response) {
+        return response.getBodyAsBinaryData() == null
+                ? ""
+                : response.getBodyAsBinaryData().toString();
+    }
+
+    /** A non-2xx answer with ARM's error body ({@code {"error":{"code","message"}}}, or those keys at the top). */
+    static CloudException failed(HttpResponse response, String body) {
+        ErrorBody err = ErrorBody.parse(body);
+        return AzureFailures.http(
+                response.getStatusCode(),
+                err.code(),
+                err.message(),
+                RetryAfter.parse(response.getHeaders(), null),
+                null);
+    }
+
+    /** Azure's error body: code and message, either may be null. */
+    record ErrorBody(String code, String message) {
+        static ErrorBody parse(String body) {
+            if (body == null || body.isBlank()) {
+                return new ErrorBody(null, null);
+            }
+            try {
+                JsonNode json = JSON.readTree(body);
+                JsonNode err = json.has("error") ? json.get("error") : json;
+                return new ErrorBody(
+                        err.path("code").asText(null), err.path("message").asText(null));
+            } catch (IOException | RuntimeException notJson) {
+                return new ErrorBody(null, null);
+            }
+        }
+    }
+}

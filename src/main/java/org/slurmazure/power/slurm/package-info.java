@@ -1,0 +1,5 @@
+/**
+ * The Slurm boundary: scontrol through argument lists ({@link SlurmControl}), the resume file, slurmctld's time
+ * limits, and the reporter that tells Slurm each node's outcome ({@link SlurmReporter}).
+ */
+package org.slurmazure.power.slurm;

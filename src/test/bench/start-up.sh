@@ -1,8 +1,8 @@
 #!/bin/bash
 # Benchmark: the start-up of one invocation (docs/benchmarks.md, "Fast start"). For each launcher, medians of RUNS
-# timed runs (after 2 warm-ups) of `resume --dry-run --offline azc001`, of a one-node resume and of a one-node
-# suspend against the ARM emulator (no latency, operations done at once; the VM is reset before each run), and the
-# peak RSS of a resume. Not a test: run it by hand.
+# timed runs (after 2 warm-ups) of `--version`, of `resume --dry-run --offline azc001`, of a one-node resume and of
+# a one-node suspend against the ARM emulator (no latency, operations done at once; the VM is reset before each
+# run), and the peak RSS of a resume. Not a test: run it by hand.
 #
 #   src/test/bench/start-up.sh [RUNS=10] [LAUNCHER...]
 #
@@ -67,7 +67,7 @@ nothing() { :; }
 deallocated() { set_power deallocated; }
 running() { set_power running; }
 
-printf '%-16s %-34s %-34s %-34s %s\n' launcher "dry run (offline)" "resume, one node" "suspend, one node" "peak RSS"
+printf '%-16s %-34s %-34s %-34s %-34s %s\n' launcher "--version" "dry run (offline)" "resume, one node" "suspend, one node" "peak RSS"
 for l in "${launchers[@]}"; do
     case "$l" in
         staged) cmd=$(stage) ;;
@@ -79,6 +79,7 @@ for l in "${launchers[@]}"; do
         *) cmd=$l ;;
     esac
     c=(--config "$work/azure-power.yaml" azc001)
+    ver=$(median nothing "$cmd" --version)
     dry=$(median nothing "$cmd" resume --dry-run --offline "${c[@]}")
     res=$(median deallocated "$cmd" resume "${c[@]}")
     sus=$(median running "$cmd" suspend "${c[@]}")
@@ -89,6 +90,6 @@ for l in "${launchers[@]}"; do
     if grep -q 'result=failed' "$work/power_save.log"; then
         echo "$l: some timed runs failed:" >&2; grep 'result=failed' "$work/power_save.log" | head -3 >&2; exit 1
     fi
-    printf '%-16s %-34s %-34s %-34s %s MB\n' "$l" "$dry" "$res" "$sus" "$((rss / 1024))"
+    printf '%-16s %-34s %-34s %-34s %-34s %s MB\n' "$l" "$ver" "$dry" "$res" "$sus" "$((rss / 1024))"
     unset SLURM_AZURE_POWER_NATIVE
 done

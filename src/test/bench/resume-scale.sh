@@ -4,7 +4,9 @@
 # emulator, requests the emulator answered and the 429s among them. Not a test: run it by hand (docs/benchmarks.md).
 #
 #   src/test/bench/resume-scale.sh [NODES=1000] [LATENCY=100ms] [LRO=20s] [THROTTLE=azure] [ACTION=resume]
-# Needs: mvn -DskipTests package (target/ with test-classes and test-lib), curl.
+# Needs: mvn -DskipTests package (target/ with test-classes and test-lib), curl. The native executable instead of the
+# JVM: SLURM_AZURE_POWER_NATIVE=target/native/slurm-azure-power src/test/bench/resume-scale.sh (bin/slurm-azure-power
+# runs it; docs/native-image.md).
 set -euo pipefail
 n=${1:-1000}; latency=${2:-100ms}; lro=${3:-20s}; throttle=${4:-azure}; action=${5:-resume}
 root=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -29,7 +31,7 @@ start=$(date +%s.%N)
 tpid=$!
 maxthreads=0; maxconns=0
 while kill -0 $tpid 2>/dev/null; do
-    jpid=$(pgrep -P $tpid java || true)
+    jpid=$(pgrep -P $tpid | head -1 || true)   # the launcher's exec: java, or the native executable
     if [ -n "$jpid" ]; then
         t=$(awk '/^Threads:/{print $2}' /proc/$jpid/status 2>/dev/null || echo 0)
         c=$(awk -v p=":$porthex" '$3 ~ p && $4=="01"' /proc/net/tcp /proc/net/tcp6 2>/dev/null | wc -l)

@@ -1,16 +1,19 @@
 #!/bin/bash
 # Benchmark: the start-up of one invocation (docs/benchmarks.md, "Fast start"). For each launcher, medians of RUNS
-# timed runs (after 2 warm-ups) of `resume --dry-run --offline azc001`, of a one-node resume and of a one-node
-# suspend against the ARM emulator (no latency, operations done at once; the VM is reset before each run), and the
-# peak RSS of a resume. Not a test: run it by hand.
+# timed runs (after 2 warm-ups) of `--version`, of `resume --dry-run --offline azc001`, of a one-node resume and of
+# a one-node suspend against the ARM emulator (no latency, operations done at once; the VM is reset before each
+# run), and the peak RSS of a resume. Not a test: run it by hand.
 #
 #   src/test/bench/start-up.sh [RUNS=10] [LAUNCHER...]
 #
 # LAUNCHER: "staged" (default): the DEB's files unpacked into a temporary directory (unsigned jars, the packaged
 # launcher and azure-power.jvm, the start-up archive written by the packaged training run), i.e. the installed
-# package without installing it; "checkout": bin/slurm-azure-power; "installed": /usr/bin/slurm-azure-power; or any
-# path of a launcher. JAVA=/path/to/bin/java stages with that java (e.g. a JDK 25, which gets an AOT cache).
-# Needs: mvn -DskipTests package (target/ with test-classes and test-lib), dpkg-deb, unzip, curl.
+# package without installing it; "checkout": bin/slurm-azure-power; "installed": /usr/bin/slurm-azure-power;
+# "native": the native executable itself, target/native/slurm-azure-power or $NATIVE (docs/native-image.md;
+# "checkout-native": the same through bin/slurm-azure-power); or any path of a launcher. JAVA=/path/to/bin/java
+# stages with that java (e.g. a JDK 25, which gets an AOT cache).
+# Needs: mvn -DskipTests package (target/ with test-classes and test-lib), dpkg-deb, unzip, curl; for "native",
+# mvn -Pnative -DskipTests package.
 set -euo pipefail
 runs=${1:-10}; shift || true
 launchers=("$@"); ((${#launchers[@]})) || launchers=(staged)
@@ -64,15 +67,19 @@ nothing() { :; }
 deallocated() { set_power deallocated; }
 running() { set_power running; }
 
-printf '%-10s %-34s %-34s %-34s %s\n' launcher "dry run (offline)" "resume, one node" "suspend, one node" "peak RSS"
+printf '%-16s %-34s %-34s %-34s %-34s %s\n' launcher "--version" "dry run (offline)" "resume, one node" "suspend, one node" "peak RSS"
 for l in "${launchers[@]}"; do
     case "$l" in
         staged) cmd=$(stage) ;;
         checkout) cmd="$root/bin/slurm-azure-power" ;;
         installed) cmd=/usr/bin/slurm-azure-power ;;
+        native) cmd=${NATIVE:-$root/target/native/slurm-azure-power} ;;
+        checkout-native) cmd="$root/bin/slurm-azure-power"
+                         export SLURM_AZURE_POWER_NATIVE=${NATIVE:-$root/target/native/slurm-azure-power} ;;
         *) cmd=$l ;;
     esac
     c=(--config "$work/azure-power.yaml" azc001)
+    ver=$(median nothing "$cmd" --version)
     dry=$(median nothing "$cmd" resume --dry-run --offline "${c[@]}")
     res=$(median deallocated "$cmd" resume "${c[@]}")
     sus=$(median running "$cmd" suspend "${c[@]}")
@@ -83,5 +90,6 @@ for l in "${launchers[@]}"; do
     if grep -q 'result=failed' "$work/power_save.log"; then
         echo "$l: some timed runs failed:" >&2; grep 'result=failed' "$work/power_save.log" | head -3 >&2; exit 1
     fi
-    printf '%-10s %-34s %-34s %-34s %s MB\n' "$l" "$dry" "$res" "$sus" "$((rss / 1024))"
+    printf '%-16s %-34s %-34s %-34s %-34s %s MB\n' "$l" "$ver" "$dry" "$res" "$sus" "$((rss / 1024))"
+    unset SLURM_AZURE_POWER_NATIVE
 done

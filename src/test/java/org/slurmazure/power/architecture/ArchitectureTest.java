@@ -44,7 +44,9 @@ class ArchitectureTest {
             Map.entry("reconcile", Set.of("cloud", "config", "domain", "engine", "metrics", "resolve", "slurm")),
             Map.entry("doctor", Set.of("cloud", "config", "domain", "hostlist", "slurm", "text")),
             Map.entry("cli", Set.of("cloud", "cloud.azure", "config", "doctor", "domain", "engine", "hostlist", "log",
-                    "metrics", "metrics.textfile", "reconcile", "resolve", "slurm", "startup", "text")));
+                    "metrics", "metrics.textfile", "reconcile", "resolve", "slurm", "startup", "text")),
+            // the native image's main class (docs/native-image.md): sets java.home, then runs the CLI
+            Map.entry("nativeimage", Set.of("cli")));
 
     /** Pure packages: no I/O, no process, no network, no clock-dependent framework, no third-party library. */
     static final Set<String> PURE = Set.of("text", "domain", "hostlist", "resolve", "doctor", "metrics");

@@ -2,6 +2,7 @@ package org.slurmazure.power.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,29 +10,50 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slurmazure.power.emulator.ArmEmulator;
+import org.slurmazure.power.emulator.FaultRule;
 import org.slurmazure.power.emulator.PowerState;
 import org.slurmazure.power.emulator.VmSpec;
 import org.slurmazure.power.testing.SecretScan;
 
 /**
- * The built {@code bin/slurm-azure-resume} run the way slurmctld runs it: a separate process, an empty
- * environment but SLURM_CONF and SLURM_RESUME_FILE, stdin, stdout and stderr closed, one argument. Its only
- * outputs are Azure (the emulator), scontrol (a recording script) and power_save.log.
+ * The built {@code bin/slurm-azure-resume} (and -suspend, -resume-fail) run the way slurmctld runs it: a separate
+ * process, an empty environment but SLURM_CONF and SLURM_RESUME_FILE, stdin, stdout and stderr closed, one
+ * argument. Its only outputs are Azure (the emulator, over HTTPS), scontrol (a recording script) and power_save.log.
+ * Every test runs twice, with the same assertions: on the JVM and as the native executable ({@link ProgramRuntime};
+ * skipped with one line when there is none).
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(ProgramRuntime.class)
 class BuiltResumeProgramIT {
     static final Path CHECKOUT = Path.of("").toAbsolutePath();
     /** date, level, [pid], message: every line whole, never two interleaved. */
     static final java.util.regex.Pattern LOG_LINE = java.util.regex.Pattern.compile(
             "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) (INFO |WARN |ERROR|DEBUG) \\[\\d+\\] \\S.*$");
 
+    @Parameter
+    ProgramRuntime runtime;
+
     @TempDir
     Path dir;
+
+    @BeforeParameterizedClassInvocation
+    static void runtimeIsThere(ProgramRuntime runtime) throws Exception {
+        String why = runtime.unavailable();
+        assumeTrue(why == null, why);
+    }
 
     @AfterEach
     void recordTheLogForTheSecretScan() {
@@ -40,6 +62,10 @@ class BuiltResumeProgramIT {
 
     /** Writes slurm.conf (only its directory matters), azure-power.yaml beside it, the secret and a fake scontrol. */
     private Path setUp(ArmEmulator emu, String secret, String nodes) throws Exception {
+        return setUp(dir, emu, secret, nodes);
+    }
+
+    private static Path setUp(Path dir, ArmEmulator emu, String secret, String nodes) throws Exception {
         Path etc = Files.createDirectories(dir.resolve("etc"));
         Files.writeString(etc.resolve("slurm.conf"), "# only its directory matters here\n");
         Path secretFile = etc.resolve("azure-power.secret");
@@ -77,9 +103,15 @@ class BuiltResumeProgramIT {
      * environment of SLURM_CONF (and SLURM_RESUME_FILE) only.
      */
     private Process start(Path slurmConf, String program, String hostlist, Path resumeFile) throws Exception {
+        return start(runtime, dir, slurmConf, program, hostlist, resumeFile);
+    }
+
+    private static Process start(ProgramRuntime runtime, Path dir, Path slurmConf, String program, String hostlist,
+                                 Path resumeFile) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("/bin/bash", "-c", "exec 0<&- 1>&- 2>&-; exec \"$0\" \"$1\"",
                 CHECKOUT.resolve("bin/" + program).toString(), hostlist);
         pb.environment().clear();
+        pb.environment().putAll(runtime.environment());
         pb.environment().put("SLURM_CONF", slurmConf.toString());
         if (resumeFile != null) {
             pb.environment().put("SLURM_RESUME_FILE", resumeFile.toString());
@@ -156,6 +188,144 @@ class BuiltResumeProgramIT {
             assertTrue(all.contains("azc001") && all.contains("azc002")
                     && all.contains(emu.vm("azc001").privateIp()) && all.contains(emu.vm("azc002").privateIp()), all);
         }
+    }
+
+    @Test
+    void suspendDeallocatesAndResumeFailDeallocatesAndReturnsTheNodesToService() throws Exception {
+        try (ArmEmulator emu = ArmEmulator.builder().resourceGroup("hpc1-burst").clientSecret("s")
+                .generate("azc[001-003]", vm -> vm.resourceGroup("hpc1-burst").tag("slurm-cluster", "hpc1")
+                        .powerState(PowerState.RUNNING))
+                .lroDuration(Duration.ofMillis(300)).retryAfterSeconds(1).start()) {
+            Path slurmConf = setUp(emu, "s", "azc[001-003]");
+
+            Process suspend = start(slurmConf, "slurm-azure-suspend", "azc[001-002]");
+            assertTrue(suspend.waitFor(90, TimeUnit.SECONDS), "the suspend program did not finish");
+            Process resumeFail = start(slurmConf, "slurm-azure-resume-fail", "azc003");
+            assertTrue(resumeFail.waitFor(90, TimeUnit.SECONDS), "the resume-fail program did not finish");
+
+            String log = Files.readString(dir.resolve("power_save.log"), StandardCharsets.UTF_8);
+            assertEquals(0, suspend.exitValue(), log);
+            assertEquals(0, resumeFail.exitValue(), log);
+            for (String vm : List.of("azc001", "azc002", "azc003")) {
+                assertEquals(PowerState.DEALLOCATED, emu.vm(vm).powerState(), vm);
+                assertEquals(1, emu.vm(vm).deallocateCount(), vm);
+                assertTrue(log.contains("node=" + vm + " vm=hpc1-burst/" + vm
+                        + " action=deallocate result=ok state=running->deallocated ip=- "), log);
+            }
+            assertTrue(log.contains("User root invoked Suspend " + CHECKOUT.resolve("bin/slurm-azure-suspend")
+                    + " azc[001-002]") || log.contains(" invoked Suspend " + CHECKOUT.resolve("bin/slurm-azure-suspend")
+                    + " azc[001-002]"), log);
+            assertTrue(log.contains(" invoked ResumeFail " + CHECKOUT.resolve("bin/slurm-azure-resume-fail")
+                    + " azc003"), log);
+            assertTrue(log.contains("slurm: return to service [azc003]: done"), log);
+            assertTrue(log.contains("summary: suspend 2 nodes: 2 ok, 0 failed, wall "), log);
+            assertTrue(log.contains("summary: resume-fail 1 nodes: 1 ok, 0 failed, wall "), log);
+            assertEquals(List.of("update nodename=azc003 state=resume"),
+                    Files.readAllLines(dir.resolve("scontrol.calls")));
+            for (String line : log.lines().toList()) {
+                assertTrue(LOG_LINE.matcher(line).matches(), "a torn or interleaved line: " + line);
+            }
+        }
+    }
+
+    /**
+     * Twenty nodes, so the VMs and their NICs are read with list calls; one start fails for capacity, one VM is gone
+     * (404), ARM answers 429 to starts (four times). Not to a list call: the pipeline retries nothing itself, and a
+     * throttled list call makes the program read the VMs one by one instead, which the smaller tests cover.
+     */
+    @Test
+    void twentyNodesWithListCallsFailuresAndThrottling() throws Exception {
+        try (ArmEmulator emu = twentyNodeEmulator()) {
+            Outcome o = resumeTwentyNodes(runtime, dir, emu);
+
+            assertEquals(1, o.exit, o.log);
+            for (int i = 1; i <= 18; i++) {
+                String vm = String.format("azc%03d", i);
+                assertEquals(PowerState.RUNNING, emu.vm(vm).powerState(), vm);
+                assertEquals(1, emu.vm(vm).startCount(), vm);
+                assertTrue(o.log.contains("node=" + vm + " vm=hpc1-burst/" + vm + " action=start result=ok "
+                        + "state=deallocated->running ip=" + emu.vm(vm).privateIp() + " "), o.log);
+            }
+            assertEquals(PowerState.DEALLOCATED, emu.vm("azc019").powerState());
+            assertEquals(4, emu.statusCount(429), "the injected 429s");
+            assertTrue(o.log.contains("read 19 of 20 VMs and 19 addresses with list calls in "), o.log);
+            assertTrue(o.log.contains("node=azc019 vm=hpc1-burst/azc019 action=start result=failed class=capacity "),
+                    o.log);
+            assertTrue(o.log.contains("node=azc020 vm=hpc1-burst/azc020 action=none result=failed class=not-found "),
+                    o.log);
+            assertTrue(o.log.contains("summary: resume 20 nodes: 18 ok, 2 failed, wall "), o.log);
+            assertTrue(o.log.contains(" Azure requests, 4 throttled"), o.log);
+            assertEquals(0, emu.count("GET", "/networkInterfaces/."), "NICs are listed, not read one by one");
+            String calls = String.join("\n", o.scontrolCalls);
+            assertTrue(calls.contains("nodename=azc019 state=down reason=azure: capacity: AllocationFailed: "), calls);
+            assertTrue(calls.contains("nodename=azc020 state=down reason=azure: not-found: "), calls);
+            for (String line : o.log.lines().toList()) {
+                assertTrue(LOG_LINE.matcher(line).matches(), "a torn or interleaved line: " + line);
+            }
+        }
+    }
+
+    /**
+     * The native executable's power_save.log says what the JVM's says: the twenty-node run of
+     * {@link #twentyNodesWithListCallsFailuresAndThrottling} on both, each against its own emulator; every line but
+     * the batched scontrol ones (grouped as outcomes arrive) is compared with times, pids and counts of polls masked.
+     */
+    @Test
+    void nativeLogLinesAreTheJvms() throws Exception {
+        assumeTrue(runtime == ProgramRuntime.NATIVE, "compares a native run with a JVM run");
+        Map<String, Integer> jvm;
+        Map<String, Integer> image;
+        try (ArmEmulator emu = twentyNodeEmulator()) {
+            jvm = comparable(resumeTwentyNodes(ProgramRuntime.JVM, Files.createDirectories(dir.resolve("jvm")), emu));
+        }
+        try (ArmEmulator emu = twentyNodeEmulator()) {
+            image = comparable(resumeTwentyNodes(ProgramRuntime.NATIVE, Files.createDirectories(dir.resolve("native")),
+                    emu));
+        }
+        assertTrue(jvm.size() > 20, jvm.toString());
+        assertEquals(jvm, image);
+    }
+
+    record Outcome(int exit, String log, List<String> scontrolCalls) {
+    }
+
+    private static ArmEmulator twentyNodeEmulator() throws Exception {
+        return ArmEmulator.builder().resourceGroup("hpc1-burst").clientSecret("s")
+                .generate("azc[001-018]", vm -> vm.resourceGroup("hpc1-burst").tag("slurm-cluster", "hpc1"))
+                .vm(VmSpec.of("azc019").resourceGroup("hpc1-burst").tag("slurm-cluster", "hpc1")
+                        .startFailure(VmSpec.ALLOCATION_FAILED))
+                .vm(VmSpec.of("azc020").resourceGroup("hpc1-burst").tag("slurm-cluster", "hpc1").missing(true))
+                .lroDuration(Duration.ofMillis(300)).retryAfterSeconds(1).start();
+    }
+
+    private static Outcome resumeTwentyNodes(ProgramRuntime runtime, Path dir, ArmEmulator emu) throws Exception {
+        emu.addFault(FaultRule.on("POST", "/azc004/start$").status(429).retryAfter(1).times(1));
+        emu.addFault(FaultRule.on("POST", "/azc00[12]/start$").status(429).retryAfter(1).times(2));
+        emu.addFault(FaultRule.on("POST", "/azc003/start$").status(429).retryAfter(1).times(1));
+        Path slurmConf = setUp(dir, emu, "s", "azc[001-020]");
+        Process p = start(runtime, dir, slurmConf, "slurm-azure-resume", "azc[001-020]", null);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), runtime + ": the resume program did not finish");
+        Path calls = dir.resolve("scontrol.calls");
+        return new Outcome(p.exitValue(), Files.readString(dir.resolve("power_save.log"), StandardCharsets.UTF_8),
+                Files.exists(calls) ? Files.readAllLines(calls) : List.of());
+    }
+
+    /** Masks what differs between any two runs: the time, the pid, durations, request counts. */
+    private static final Pattern DURATION = Pattern.compile("\\b\\d+(\\.\\d+)? ?(s|ms)\\b");
+
+    private static Map<String, Integer> comparable(Outcome o) {
+        Map<String, Integer> lines = new TreeMap<>();
+        for (String line : o.log.lines().toList()) {
+            String body = line.replaceFirst("^\\S+ (\\S+) +\\[\\d+\\] ", "$1 ");
+            if (body.contains(" slurm: ")) {
+                continue; // batched as outcomes arrive
+            }
+            body = DURATION.matcher(body).replaceAll("<t>").replaceAll("\\d+ Azure requests", "<n> Azure requests")
+                    .replaceAll("vmId=[0-9a-f-]+", "vmId=<id>");
+            lines.merge(body, 1, Integer::sum);
+        }
+        lines.put("exit " + o.exit, 1);
+        return lines;
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.slurmazure.power.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.net.URI;
@@ -16,18 +17,37 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slurmazure.power.emulator.TlsMaterial;
 
-/** The checkout launcher bin/slurm-azure-power, as admins and slurmctld run it: any cwd, empty environment. */
+/**
+ * The checkout launcher bin/slurm-azure-power, as admins and slurmctld run it: any cwd, empty environment. On the
+ * JVM and with the native executable ({@link ProgramRuntime}; skipped with one line when there is none).
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(ProgramRuntime.class)
 class LauncherIT {
     static final Path LAUNCHER = Path.of("bin/slurm-azure-power").toAbsolutePath();
+
+    @Parameter
+    ProgramRuntime runtime;
+
+    @BeforeParameterizedClassInvocation
+    static void runtimeIsThere(ProgramRuntime runtime) throws Exception {
+        String why = runtime.unavailable();
+        assumeTrue(why == null, why);
+    }
 
     record Result(int exit, String out, String err) {
     }
 
-    static Result run(Path cwd, List<String> command) throws Exception {
+    Result run(Path cwd, List<String> command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
         pb.environment().clear();
+        pb.environment().putAll(runtime.environment());
         File out = File.createTempFile("launcher", ".out");
         File err = File.createTempFile("launcher", ".err");
         pb.redirectOutput(out).redirectError(err).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

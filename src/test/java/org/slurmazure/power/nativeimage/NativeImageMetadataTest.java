@@ -8,18 +8,33 @@ import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Executable;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.WildcardType;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.azure.core.annotation.UnexpectedResponseExceptionType;
+import com.azure.core.util.ExpandableStringEnum;
+import com.azure.json.JsonReader;
+import com.azure.json.JsonSerializable;
+import com.azure.json.JsonWriter;
 import org.junit.jupiter.api.Test;
 import org.slurmazure.power.cli.SlurmAzurePower;
 
@@ -36,6 +51,25 @@ class NativeImageMetadataTest {
     static final String PICOCLI_GENERATED = "META-INF/native-image/picocli-generated/org.slurmazure/slurm-azure-power/";
     static final Set<String> PICOCLI = Set.of("Command", "Option", "Parameters", "Mixin", "ArgGroup", "Spec",
             "ParentCommand", "Unmatched");
+    /** The Azure SDK's reflection, found by running the image (docs/native-image.md), kept apart from the above. */
+    static final String AZURE = METADATA + "azure/reflect-config.json";
+    /**
+     * The REST service interfaces whose operations the program calls (AzureCloudVms: get, list, listByResourceGroup,
+     * start, deallocate of VirtualMachinesClient). azure-core decodes each operation's body, and its error body,
+     * through the type's {@code fromJson}, found with getDeclaredMethods() next to {@code toJson}.
+     */
+    static final List<String> SERVICES = List.of(
+            "com.azure.resourcemanager.compute.implementation.VirtualMachinesClientImpl$VirtualMachinesService");
+    /**
+     * The SDK jars on the image's class path that hold {@link ExpandableStringEnum}s, named by one class of each (the
+     * pom's native profile leaves the network, storage, msi and authorization jars out). ExpandableStringEnum.fromString
+     * creates every value through the subclass's no-arg constructor, found by reflection: without it the value is
+     * null, silently (hundreds of times over while a class's constants initialise).
+     */
+    static final List<String> ENUM_JARS = List.of("com.azure.core.util.ExpandableStringEnum",
+            "com.azure.core.management.exception.ManagementError", "com.azure.identity.ClientSecretCredential",
+            "com.azure.resourcemanager.compute.fluent.models.VirtualMachineInner",
+            "com.azure.resourcemanager.resources.fluentcore.AzureServiceClient");
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -89,7 +123,131 @@ class NativeImageMetadataTest {
         assertTrue(registered.contains("ch.qos.logback.classic.spi.LogbackServiceProvider"));
     }
 
+    /**
+     * The Azure entries the image needs, derived from the SDK itself: {@code fromJson} and {@code toJson} of every
+     * JSON body and error body type of {@link #SERVICES}, and the no-arg constructor of every ExpandableStringEnum of
+     * {@link #ENUM_JARS}, each under the condition that the image reaches the type anyway. Fails with the file's
+     * expected content when an entry is missing (or stale, after an SDK upgrade).
+     */
+    @Test
+    void azureSdkReflectionIsRegistered() throws Exception {
+        TreeMap<String, String> expected = expectedAzureEntries();
+        assertTrue(expected.size() > 100, "found only " + expected.size() + " Azure entries: is the scan broken?");
+        assertTrue(expected.containsKey("com.azure.resourcemanager.compute.fluent.models.VirtualMachineInner"));
+        assertTrue(expected.containsKey("com.azure.resourcemanager.compute.models.VirtualMachineListResult"));
+        assertTrue(expected.containsKey("com.azure.identity.implementation.RegionalAuthority"));
+
+        TreeMap<String, String> actual = new TreeMap<>();
+        for (JsonNode e : readResourceJson(AZURE)) {
+            actual.put(e.get("name").asText(), canonical(e));
+        }
+        List<String> missing = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        expected.forEach((name, entry) -> {
+            if (!entry.equals(actual.get(name))) {
+                missing.add(name);
+            }
+        });
+        actual.keySet().stream().filter(n -> !expected.containsKey(n)).forEach(stale::add);
+        String fix = "; the file should read (src/main/resources/" + AZURE + "):\n" + azureConfigText(expected);
+        assertEquals(List.of(), missing, "Azure SDK entries missing or different" + fix);
+        assertEquals(List.of(), stale, "Azure SDK entries for classes the image does not need" + fix);
+    }
+
+    /** name -> canonical JSON of the entry, as {@link #canonical} writes it. */
+    static TreeMap<String, String> expectedAzureEntries() throws Exception {
+        TreeMap<String, String> entries = new TreeMap<>();
+        ClassLoader loader = NativeImageMetadataTest.class.getClassLoader();
+        for (String service : SERVICES) {
+            for (Method m : Class.forName(service, false, loader).getDeclaredMethods()) {
+                Set<Class<?>> types = new java.util.LinkedHashSet<>();
+                collect(m.getGenericReturnType(), types);
+                for (UnexpectedResponseExceptionType error : m.getAnnotationsByType(UnexpectedResponseExceptionType.class)) {
+                    for (Method getValue : error.value().getMethods()) { // the error body: the non-bridge getValue()
+                        if (getValue.getName().equals("getValue") && getValue.getParameterCount() == 0
+                                && !getValue.isBridge()) {
+                            collect(getValue.getGenericReturnType(), types);
+                        }
+                    }
+                }
+                for (Class<?> c : types) {
+                    if (JsonSerializable.class.isAssignableFrom(c) && !c.isInterface()
+                            && !Modifier.isAbstract(c.getModifiers())) {
+                        entries.put(c.getName(), "{\"name\":\"" + c.getName() + "\",\"methods\":["
+                                + "{\"name\":\"fromJson\",\"parameterTypes\":[\"" + JsonReader.class.getName() + "\"]},"
+                                + "{\"name\":\"toJson\",\"parameterTypes\":[\"" + JsonWriter.class.getName() + "\"]}]}");
+                    }
+                }
+            }
+        }
+        for (String anchor : ENUM_JARS) {
+            Path jar = Path.of(Class.forName(anchor, false, loader).getProtectionDomain().getCodeSource().getLocation()
+                    .toURI());
+            try (JarFile jf = new JarFile(jar.toFile())) {
+                for (JarEntry e : Collections.list(jf.entries())) {
+                    String n = e.getName();
+                    if (!n.endsWith(".class") || n.endsWith("module-info.class") || n.startsWith("META-INF/")) {
+                        continue;
+                    }
+                    Class<?> c = Class.forName(n.substring(0, n.length() - 6).replace('/', '.'), false, loader);
+                    if (c != ExpandableStringEnum.class && ExpandableStringEnum.class.isAssignableFrom(c)
+                            && !Modifier.isAbstract(c.getModifiers())) {
+                        c.getDeclaredConstructor(); // all generated ones have it; throws otherwise
+                        entries.put(c.getName(), "{\"condition\":{\"typeReachable\":\"" + c.getName() + "\"},"
+                                + "\"name\":\"" + c.getName() + "\",\"methods\":[{\"name\":\"<init>\",\"parameterTypes\":[]}]}");
+                    }
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static void collect(Type t, Set<Class<?>> into) {
+        if (t instanceof Class<?> c) {
+            into.add(c.isArray() ? c.getComponentType() : c);
+        } else if (t instanceof ParameterizedType p) {
+            collect(p.getRawType(), into);
+            for (Type a : p.getActualTypeArguments()) {
+                collect(a, into);
+            }
+        } else if (t instanceof GenericArrayType g) {
+            collect(g.getGenericComponentType(), into);
+        } else if (t instanceof WildcardType w) {
+            for (Type b : w.getUpperBounds()) {
+                collect(b, into);
+            }
+        }
+    }
+
+    /** One entry as compact JSON with a fixed key order: condition, name, methods (name, parameterTypes). */
+    private String canonical(JsonNode e) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode o = json.createObjectNode();
+        if (e.has("condition")) {
+            o.set("condition", e.get("condition"));
+        }
+        o.set("name", e.get("name"));
+        if (e.has("methods")) {
+            o.set("methods", e.get("methods"));
+        }
+        e.fieldNames().forEachRemaining(f -> {
+            if (!o.has(f)) {
+                o.set(f, e.get(f)); // anything else makes the entry differ from the expected one
+            }
+        });
+        return json.writeValueAsString(o);
+    }
+
+    static String azureConfigText(TreeMap<String, String> entries) {
+        return "[\n  " + String.join(",\n  ", entries.values()) + "\n]\n";
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
+
+    private JsonNode readResourceJson(String name) throws IOException {
+        String text = readResource(name);
+        assertTrue(text != null, name + " not on the class path");
+        return json.readTree(text);
+    }
 
     private JsonNode readMetadata(String file) throws IOException {
         String text = readResource(METADATA + file);

@@ -57,6 +57,7 @@ public final class AzureCloudFactory {
     /** As {@link #create}, with the {@link AccessProbe} too and the time the token took. */
     public static Connected connect(AzureConnection settings, String userAgentVersion, Duration tokenLimit)
             throws IOException, GeneralSecurityException, CloudException {
+        DroppedErrors.toDebug();
         HttpClient http = httpClient(settings);
         PrefetchedCredential credential = new PrefetchedCredential(Credentials.build(settings, http));
         long tokenStart = System.nanoTime();

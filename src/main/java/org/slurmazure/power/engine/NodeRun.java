@@ -50,6 +50,8 @@ final class NodeRun {
     private volatile @Nullable String privateIp;
     private int attempts;
     private int polls;
+    /** When Azure accepted the write ({@link System#nanoTime}). */
+    private long acceptedNanos;
     /** The prefetched state may be stale (after a wait for the lock, or once read): read the VM again. */
     private boolean readFresh;
 
@@ -101,6 +103,11 @@ final class NodeRun {
     }
 
     /** Runs one step, unless the node already has its outcome; releases the lock after the last step. */
+    /** True once the node has its outcome. */
+    boolean finished() {
+        return finished.get();
+    }
+
     void step(Runnable step) {
         synchronized (this) {
             if (finished.get()) {
@@ -191,6 +198,12 @@ final class NodeRun {
 
     void write(boolean start) {
         action = start ? "start" : "deallocate";
+        doing = action + " not sent yet: waiting its turn under Azure's write limit";
+        engine.withWriteSlot(this, () -> send(start));
+    }
+
+    /** Sends the write, holding a write slot ({@link PowerEngine#withWriteSlot}) until Azure has answered. */
+    private void send(boolean start) {
         doing = action + " requested, no answer yet";
         if (!writeSent) {
             firstWriteNanos = System.nanoTime();
@@ -204,15 +217,18 @@ final class NodeRun {
             // in progress, or this very request applied although its answer was an error).
             retryOrFail(e, this::read);
             return;
+        } finally {
+            engine.releaseWriteSlot();
         }
+        acceptedNanos = System.nanoTime();
         writeAccepted = true;
         if (finished.get()) {
             startAcceptedTooLate();
             return;
         }
         attempts = 0;
-        // Azure's Retry-After says when to look first; without one, firstPollDelay.
-        Duration first = op.suggestedPollDelay() != null ? op.suggestedPollDelay() : engine.settings.firstPollDelay();
+        // Azure's Retry-After, firstPollDelay, or how long this run's operations take (PowerEngine.firstPoll).
+        Duration first = engine.firstPoll(op.suggestedPollDelay());
         Runnable awaitOperation = () -> {
             doing = action + " accepted, waiting for it to finish";
             engine.schedule(this, first, () -> poll(op));
@@ -235,7 +251,10 @@ final class NodeRun {
             return;
         }
         switch (status.state()) {
-            case SUCCEEDED -> reachedGoal();
+            case SUCCEEDED -> {
+                engine.operationTook(System.nanoTime() - acceptedNanos);
+                reachedGoal();
+            }
             case FAILED -> operationFailed(status);
             case IN_PROGRESS -> {
                 polls++;

@@ -330,4 +330,52 @@ class PowerEngineTest {
         assertTrue(cloud.calls.stream().noneMatch(c -> c.startsWith("get ") || c.startsWith("nic ")),
                 cloud.calls.toString());
     }
+
+    @Test
+    void atMostHalfTheWorkersWaitOnWritesSoTheOthersStayFreeForPolls() throws Exception {
+        // given starts that Azure answers only much later (a write gate holding them back), and 8 workers
+        CountDownLatch answer = new CountDownLatch(1);
+        String[] nodes = new String[10];
+        for (int i = 0; i < nodes.length; i++) {
+            nodes[i] = String.format("azc%03d", i + 1);
+            cloud.add(nodes[i]).startAnswer = answer;
+        }
+        PowerEngine engine = engine(PowerMode.RESUME, Duration.ofSeconds(20), null);
+        java.util.concurrent.FutureTask<List<NodeOutcome>> run = new java.util.concurrent.FutureTask<>(
+                () -> engine.run(targets(nodes)));
+        new Thread(run).start();
+
+        // when they wait, then only 4 of them hold a worker; the others wait in line, holding none
+        Thread.sleep(500);
+        long sent = cloud.calls.stream().filter(c -> c.startsWith("start ")).count();
+        answer.countDown();
+        List<NodeOutcome> out = run.get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertEquals(4, sent, cloud.calls.toString());
+        // and every node still gets its start, once
+        assertTrue(out.stream().allMatch(NodeOutcome::ok), out.toString());
+        for (String n : nodes) {
+            assertEquals(1, cloud.vms.get(n).starts.get(), n);
+        }
+    }
+
+    @Test
+    void theFirstPollOfAnOperationComesWhenTheShortestOperationOfTheRunHadFinished() {
+        PowerEngine engine = engine(PowerMode.RESUME, Duration.ofMinutes(10), null);
+        // before any operation has finished: Azure's suggestion, else firstPollDelay
+        assertEquals(Duration.ofMillis(10), engine.firstPoll(null));
+        assertEquals(Duration.ofSeconds(2), engine.firstPoll(Duration.ofSeconds(2)));
+
+        engine.operationTook(Duration.ofSeconds(30).toNanos());
+        engine.operationTook(Duration.ofSeconds(20).toNanos());
+        engine.operationTook(Duration.ofSeconds(40).toNanos());
+
+        // after: just after the shortest so far, unless Azure asks for more
+        assertEquals(Duration.ofMillis(20_250), engine.firstPoll(Duration.ofSeconds(2)));
+        assertEquals(Duration.ofSeconds(60), engine.firstPoll(Duration.ofSeconds(60)));
+        // and never so late that no poll fits before the work end
+        PowerEngine soon = engine(PowerMode.RESUME, Duration.ofSeconds(12), null);
+        soon.operationTook(Duration.ofSeconds(20).toNanos());
+        assertTrue(soon.firstPoll(null).compareTo(Duration.ofSeconds(11)) < 0, soon.firstPoll(null).toString());
+    }
 }

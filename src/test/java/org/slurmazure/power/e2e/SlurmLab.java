@@ -366,11 +366,7 @@ final class SlurmLab implements AutoCloseable {
 
     /** Starts a process as a child of this JVM, its stdout and stderr in log/NAME.stdout, its PID recorded. */
     private Process spawn(String name, List<String> argv, Path cwd) throws IOException {
-        return spawn(name, argv, cwd, Map.of());
-    }
-
-    private Process spawn(String name, List<String> argv, Path cwd, Map<String, String> env) throws IOException {
-        Process p = Cmd.of(argv).env("SLURM_CONF", conf.toString()).env(env).dir(cwd).builder()
+        Process p = Cmd.of(argv).env("SLURM_CONF", conf.toString()).dir(cwd).builder()
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir().resolve(name + ".stdout").toFile()))
                 .start();
@@ -389,9 +385,8 @@ final class SlurmLab implements AutoCloseable {
             return;
         }
         // -b: the node reports that it booted when slurmd started, which slurmctld needs to accept a powering-up node
-        // the marker is inherited by the slurmstepd daemons slurmd starts, which are not its descendants (haltNode)
-        Process p = spawn("slurmd." + node, inLab(List.of("/usr/sbin/slurmd", "-D", "-b", "-f", conf.toString(), "-N",
-                node), dir), dir, Map.of(VM_MARKER, vmMarker(node)));
+        Process p = daemon("slurmd." + node, List.of("/usr/sbin/slurmd", "-D", "-b", "-f", conf.toString(), "-N",
+                node), dir);
         cloudSlurmds.put(node, p);
     }
 
@@ -438,21 +433,13 @@ final class SlurmLab implements AutoCloseable {
         return all.size();
     }
 
-    private static final String VM_MARKER = "SLURM_AZURE_POWER_E2E_VM";
-
-    /** The environment entry that marks the processes of one node's "VM": unique to this lab and node. */
-    private String vmMarker(String node) {
-        return dir.getFileName() + "/" + node;
-    }
-
     /**
-     * The processes of one node's "VM" besides slurmd's descendants: those whose environment carries its marker, and
-     * those with a file or a socket under its spool directory. A slurmstepd is found by the last: slurmd forks it
-     * away, and its process title overwrites the environment that /proc shows.
+     * The processes of one node's "VM" besides slurmd's descendants: those with a file or a socket under its spool
+     * directory. That is how a slurmstepd is found: slurmd forks it away, and its process title overwrites the
+     * environment /proc shows.
      */
     private List<ProcessHandle> processesOf(String node) {
         String spool = dir.resolve("spool/slurmd." + node) + "/";
-        byte[] entry = ("\0" + VM_MARKER + "=" + vmMarker(node) + "\0").getBytes(StandardCharsets.UTF_8);
         Set<String> sockets = new HashSet<>();
         try {
             // Num RefCount Protocol Flags Type St Inode Path
@@ -467,25 +454,15 @@ final class SlurmLab implements AutoCloseable {
         }
         List<ProcessHandle> found = new ArrayList<>();
         ProcessHandle.allProcesses().forEach(h -> {
-            try {
-                Path proc = Path.of("/proc/" + h.pid());
-                byte[] env = Files.readAllBytes(proc.resolve("environ"));
-                byte[] padded = new byte[env.length + 1];
-                System.arraycopy(env, 0, padded, 1, env.length);
-                boolean mine = indexOf(padded, entry) >= 0;
-                if (!mine) {
-                    try (Stream<Path> open = Files.list(proc.resolve("fd"))) {
-                        mine = open.anyMatch(fd -> {
-                            try {
-                                String target = Files.readSymbolicLink(fd).toString();
-                                return target.startsWith(spool) || sockets.contains(target);
-                            } catch (IOException e) {
-                                return false;
-                            }
-                        });
+            try (Stream<Path> open = Files.list(Path.of("/proc/" + h.pid() + "/fd"))) {
+                if (open.anyMatch(fd -> {
+                    try {
+                        String target = Files.readSymbolicLink(fd).toString();
+                        return target.startsWith(spool) || sockets.contains(target);
+                    } catch (IOException e) {
+                        return false;
                     }
-                }
-                if (mine) {
+                })) {
                     found.add(h);
                 }
             } catch (IOException | SecurityException | UncheckedIOException e) {
@@ -493,19 +470,6 @@ final class SlurmLab implements AutoCloseable {
             }
         });
         return found;
-    }
-
-    private static int indexOf(byte[] in, byte[] what) {
-        outer:
-        for (int i = 0; i + what.length <= in.length; i++) {
-            for (int k = 0; k < what.length; k++) {
-                if (in[i + k] != what[k]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     /** True while slurmctld runs (Slurm commands would otherwise wait for their timeouts). */

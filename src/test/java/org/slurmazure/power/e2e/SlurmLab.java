@@ -650,7 +650,8 @@ final class SlurmLab implements AutoCloseable {
         return close < 0 || stat.length() < close + 3 || stat.charAt(close + 2) == 'Z';
     }
 
-    private static String read(Path p) {
+    /** The file's text (NULs as spaces, for /proc files), or "" when it cannot be read. */
+    static String read(Path p) {
         try {
             return new String(Files.readAllBytes(p), StandardCharsets.UTF_8).replace('\0', ' ');
         } catch (IOException | RuntimeException e) {

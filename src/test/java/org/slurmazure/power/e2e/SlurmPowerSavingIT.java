@@ -645,7 +645,7 @@ class SlurmPowerSavingIT {
         // RUNNING comes before slurmd has launched the script: an eviction in between is a launch failure instead
         Path out = Path.of(running.raw().replaceAll("(?s).*\\bStdOut=(\\S+).*", "$1"));
         Waits.until("job " + job + "'s script started (" + out + ")", Duration.ofSeconds(30), Duration.ofMillis(200),
-                () -> Files.exists(out) && readQuietly(out).contains("started"), b -> b);
+                () -> Files.exists(out) && SlurmLab.read(out).contains("started"), b -> b);
         String nodes = "azc[010-013]";
         try {
             // and a power program holds azc013 (the lock a resume, suspend or resume-fail takes for a node)
@@ -713,14 +713,6 @@ class SlurmPowerSavingIT {
             assertTrue(done.restarts() >= 1, done::raw);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return "";
         }
     }
 

@@ -1,19 +1,17 @@
 package org.slurmazure.power.slurm;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,10 +52,10 @@ public final class ScontrolSlurmControl implements SlurmControl {
 
     private final Path scontrol;
     private final Duration timeout;
-    private final Exec runner;
+    private final ScontrolCall.Exec runner;
     private final int maxNodesPerCall;
     /** Calls end by this {@link System#nanoTime()} instant, or null for no end. */
-    private final Long endNanos;
+    private final @Nullable Long endNanos;
 
     /**
      * @param scontrol the scontrol program (absolute path: slurmctld gives its programs no PATH)
@@ -89,13 +87,8 @@ public final class ScontrolSlurmControl implements SlurmControl {
                 null);
     }
 
-    /** How a call is run: {@link CommandRunner#run}, or only recorded. */
-    @FunctionalInterface
-    private interface Exec {
-        CommandResult run(List<String> command, Duration timeout) throws IOException;
-    }
-
-    private ScontrolSlurmControl(Path scontrol, Duration timeout, Exec runner, int maxNodesPerCall, Long endNanos) {
+    private ScontrolSlurmControl(
+            Path scontrol, Duration timeout, ScontrolCall.Exec runner, int maxNodesPerCall, @Nullable Long endNanos) {
         if (scontrol == null || timeout == null || runner == null) {
             throw new IllegalArgumentException("scontrol, timeout and runner are required");
         }
@@ -115,7 +108,8 @@ public final class ScontrolSlurmControl implements SlurmControl {
     @Override
     public void setNodeAddresses(List<NodeAddress> addresses) throws SlurmException {
         List<NodeAddress> all = List.copyOf(addresses);
-        Run run = new Run("set address of", all.stream().map(NodeAddress::node).toList());
+        ScontrolCall run =
+                call("set address of", all.stream().map(NodeAddress::node).toList());
         run.apply(
                 all,
                 NodeAddress::node,
@@ -127,7 +121,7 @@ public final class ScontrolSlurmControl implements SlurmControl {
                 a -> Math.max(
                         a.node().length(),
                         Math.max(a.addr().length(), a.hostname().length())),
-                ScontrolSlurmControl::exitedZero,
+                ScontrolCall::exitedZero,
                 true);
         run.finish();
     }
@@ -138,8 +132,8 @@ public final class ScontrolSlurmControl implements SlurmControl {
             return;
         }
         List<NodeInstance> all = List.copyOf(instances);
-        Run run =
-                new Run("set instance of", all.stream().map(NodeInstance::node).toList());
+        ScontrolCall run =
+                call("set instance of", all.stream().map(NodeInstance::node).toList());
         Function<List<NodeInstance>, List<String>> args = batch -> List.of(
                 "update",
                 "nodename=" + join(batch, NodeInstance::node),
@@ -148,10 +142,10 @@ public final class ScontrolSlurmControl implements SlurmControl {
         Function<NodeInstance, Integer> width = i ->
                 Math.max(i.node().length(), Math.max(i.id().length(), i.type().length()));
         if (support == NodeInstance.Support.PAIRED) {
-            run.apply(all, NodeInstance::node, args, width, ScontrolSlurmControl::exitedZero, true);
+            run.apply(all, NodeInstance::node, args, width, ScontrolCall::exitedZero, true);
         } else {
             for (NodeInstance one : all) {
-                run.apply(List.of(one), NodeInstance::node, args, width, ScontrolSlurmControl::exitedZero, true);
+                run.apply(List.of(one), NodeInstance::node, args, width, ScontrolCall::exitedZero, true);
             }
         }
         run.finish();
@@ -170,7 +164,7 @@ public final class ScontrolSlurmControl implements SlurmControl {
     @Override
     public void powerDown(Map<String, String> reasonByNode) throws SlurmException {
         Map<String, List<String>> groups = groupByReason(reasonByNode);
-        Run run = new Run("mark down and power down", List.copyOf(reasonByNode.keySet()));
+        ScontrolCall run = call("mark down and power down", List.copyOf(reasonByNode.keySet()));
         for (Map.Entry<String, List<String>> group : groups.entrySet()) {
             String reason = group.getKey();
             List<String> down = run.apply(
@@ -178,14 +172,14 @@ public final class ScontrolSlurmControl implements SlurmControl {
                     Function.identity(),
                     batch -> List.of("update", "nodename=" + String.join(",", batch), "state=down", "reason=" + reason),
                     String::length,
-                    ScontrolSlurmControl::exitedZero,
+                    ScontrolCall::exitedZero,
                     false);
             run.apply(
                     down,
                     Function.identity(),
                     batch -> List.of("update", "nodename=" + String.join(",", batch), "state=power_down_force"),
                     String::length,
-                    ScontrolSlurmControl::exitedZero,
+                    ScontrolCall::exitedZero,
                     true);
         }
         run.finish();
@@ -196,7 +190,7 @@ public final class ScontrolSlurmControl implements SlurmControl {
         if (nodes.isEmpty()) {
             return List.of();
         }
-        Run run = new Run("show nodes", List.of());
+        ScontrolCall run = call("show nodes", List.of());
         String out = run.readAllowingUnknown(List.of("show", "node", "--oneliner", Hostlist.compress(nodes)));
         ZoneId zone = ZoneId.systemDefault();
         List<SlurmNode> result = new ArrayList<>();
@@ -213,7 +207,7 @@ public final class ScontrolSlurmControl implements SlurmControl {
     private void setStateWithReason(String action, String state, Map<String, String> reasonByNode)
             throws SlurmException {
         Map<String, List<String>> groups = groupByReason(reasonByNode);
-        Run run = new Run(action, List.copyOf(reasonByNode.keySet()));
+        ScontrolCall run = call(action, List.copyOf(reasonByNode.keySet()));
         for (Map.Entry<String, List<String>> group : groups.entrySet()) {
             String reason = group.getKey();
             run.apply(
@@ -222,7 +216,7 @@ public final class ScontrolSlurmControl implements SlurmControl {
                     batch -> List.of(
                             "update", "nodename=" + String.join(",", batch), "state=" + state, "reason=" + reason),
                     String::length,
-                    ScontrolSlurmControl::exitedZero,
+                    ScontrolCall::exitedZero,
                     true);
         }
         run.finish();
@@ -232,7 +226,7 @@ public final class ScontrolSlurmControl implements SlurmControl {
     public void returnToService(List<String> nodes) throws SlurmException {
         List<String> unique = new ArrayList<>(new LinkedHashSet<>(nodes));
         unique.forEach(n -> NodeNames.check("node name", n));
-        Run run = new Run("return to service", unique);
+        ScontrolCall run = call("return to service", unique);
         run.apply(
                 unique,
                 Function.identity(),
@@ -257,7 +251,7 @@ public final class ScontrolSlurmControl implements SlurmControl {
 
     @Override
     public SlurmLimits limits() throws SlurmException {
-        Run run = new Run("read the configuration", List.of());
+        ScontrolCall run = call("read the configuration", List.of());
         String config = run.read(List.of("show", "config"));
         String partitions;
         try {
@@ -270,7 +264,7 @@ public final class ScontrolSlurmControl implements SlurmControl {
 
     @Override
     public SlurmSnapshot snapshot() throws SlurmException {
-        Run run = new Run("read the configuration, partitions and nodes", List.of());
+        ScontrolCall run = call("read the configuration, partitions and nodes", List.of());
         return new SlurmSnapshot(
                 run.read(List.of("show", "config")),
                 run.read(List.of("show", "partition", "--oneliner")),
@@ -289,6 +283,11 @@ public final class ScontrolSlurmControl implements SlurmControl {
     @Override
     public ScontrolSlurmControl until(long endNanos) {
         return new ScontrolSlurmControl(scontrol, timeout, runner, maxNodesPerCall, endNanos);
+    }
+
+    /** One public call about {@code nodes}, run with this control's program, time limits and batch size. */
+    private ScontrolCall call(String action, List<String> nodes) {
+        return new ScontrolCall(scontrol, timeout, runner, maxNodesPerCall, endNanos, action, nodes);
     }
 
     /** Nodes grouped by their cleaned reason, groups in order of first appearance. */
@@ -319,248 +318,5 @@ public final class ScontrolSlurmControl implements SlurmControl {
                 .findFirst()
                 .map(a -> a.substring("nodename=".length()))
                 .orElse("?");
-    }
-
-    private static boolean exitedZero(CommandResult result, boolean single) {
-        return result.succeeded();
-    }
-
-    /** Whether a call did what was asked, for one node ({@code single}) or a batch. */
-    @FunctionalInterface
-    private interface Acceptance {
-        boolean ok(CommandResult result, boolean single);
-    }
-
-    /** A node the request was not applied to, and why. */
-    private record Failure(String node, int exitCode, String stderrLine) {}
-
-    /**
-     * One public call: the nodes it is about, those done so far, and the nodes refused one by one. A failure that is
-     * not about one node ends it, reporting every node not done.
-     */
-    private final class Run {
-        private final String action;
-        private final List<String> nodes;
-        private final Set<String> done = new HashSet<>();
-        private final List<Failure> failures = new ArrayList<>();
-
-        Run(String action, List<String> nodes) {
-            this.action = action;
-            this.nodes = nodes;
-        }
-
-        /**
-         * Sends {@code items} in batches and returns the nodes the request was applied to; with {@code lastStep} they
-         * count as done. Node-specific refusals are collected; any other failure throws.
-         */
-        <T> List<String> apply(
-                List<T> items,
-                Function<T, String> nodeOf,
-                Function<List<T>, List<String>> args,
-                Function<T, Integer> width,
-                Acceptance ok,
-                boolean lastStep)
-                throws SlurmException {
-            List<String> applied = new ArrayList<>();
-            for (List<T> batch : batches(items, width)) {
-                CommandResult result = call(args.apply(batch));
-                if (ok.ok(result, batch.size() == 1)) {
-                    batch.forEach(item -> applied.add(nodeOf.apply(item)));
-                } else if (!nodeSpecific(result)) {
-                    throw failedRun(result);
-                } else if (batch.size() == 1) {
-                    failures.add(new Failure(nodeOf.apply(batch.get(0)), result.exitCode(), result.stderrFirstLine()));
-                } else {
-                    LOG.warn(
-                            "scontrol refused a call for {} nodes ({}); sending them one per call",
-                            batch.size(),
-                            result.stderrFirstLine());
-                    for (T item : batch) {
-                        CommandResult single = call(args.apply(List.of(item)));
-                        if (ok.ok(single, true)) {
-                            applied.add(nodeOf.apply(item));
-                        } else if (nodeSpecific(single)) {
-                            failures.add(new Failure(nodeOf.apply(item), single.exitCode(), single.stderrFirstLine()));
-                        } else {
-                            throw failedRun(single);
-                        }
-                    }
-                }
-                if (lastStep) {
-                    done.addAll(applied);
-                }
-            }
-            return applied;
-        }
-
-        /**
-         * A read-only call for nodes, some of which slurmctld may not know: its stdout, which lists the others (scontrol
-         * exits 1 and names the unknown ones on stderr).
-         */
-        String readAllowingUnknown(List<String> args) throws SlurmException {
-            CommandResult result = call(args);
-            if (!result.succeeded()
-                    && (result.stdout().isBlank() || !result.stderr().contains("not found"))) {
-                throw failedRun(result);
-            }
-            return result.stdout();
-        }
-
-        /** One read-only call ({@code show ...}); its stdout, or a SlurmException when it fails. */
-        String read(List<String> args) throws SlurmException {
-            CommandResult result = call(args);
-            if (!result.succeeded()) {
-                throw failedRun(result);
-            }
-            return result.stdout();
-        }
-
-        void finish() throws SlurmException {
-            if (failures.isEmpty()) {
-                return;
-            }
-            Failure first = failures.get(0);
-            StringBuilder msg = new StringBuilder("scontrol could not ")
-                    .append(action)
-                    .append(' ')
-                    .append(failures.size())
-                    .append(failures.size() == 1 ? " node: " : " nodes: ");
-            int shown = Math.min(failures.size(), 5);
-            for (int i = 0; i < shown; i++) {
-                Failure f = failures.get(i);
-                msg.append(i == 0 ? "" : ", ")
-                        .append(f.node())
-                        .append(" (exit ")
-                        .append(f.exitCode())
-                        .append(f.stderrLine().isEmpty() ? "" : ": " + f.stderrLine())
-                        .append(')');
-            }
-            if (failures.size() > shown) {
-                msg.append(" and ").append(failures.size() - shown).append(" more");
-            }
-            throw new SlurmException(
-                    msg.toString(),
-                    first.exitCode(),
-                    first.stderrLine(),
-                    failures.stream().map(Failure::node).toList());
-        }
-
-        /** The nodes of this call not done yet, in request order (refused ones included). */
-        private List<String> notDone() {
-            return nodes.stream().filter(n -> !done.contains(n)).distinct().toList();
-        }
-
-        private SlurmException failedRun(CommandResult result) {
-            List<String> failed = notDone();
-            String first = result.stderrFirstLine();
-            String last = result.stderrLastLine();
-            String err = first.isEmpty() ? "no message" : first.equals(last) ? first : first + " ... " + last;
-            return new SlurmException(
-                    "scontrol "
-                            + String.join(
-                                    " ",
-                                    abbreviated(result.command()
-                                            .subList(1, result.command().size()))) + " failed with exit code "
-                            + result.exitCode() + ": " + err + "; "
-                            + count(failed.size()) + " not done",
-                    result.exitCode(),
-                    first,
-                    failed);
-        }
-
-        private CommandResult call(List<String> args) throws SlurmException {
-            List<String> command = new ArrayList<>(args.size() + 1);
-            command.add(scontrol.toString());
-            command.addAll(args);
-            CommandResult result;
-            Duration limit = timeout;
-            if (endNanos != null) {
-                long left = endNanos - System.nanoTime();
-                if (left < MIN_CALL_TIME.toNanos()) {
-                    List<String> failed = notDone();
-                    throw new SlurmException(
-                            "no time left before the deadline to run scontrol " + String.join(" ", abbreviated(args))
-                                    + "; " + count(failed.size()) + " not done",
-                            SlurmException.NO_EXIT_CODE,
-                            "",
-                            failed);
-                }
-                limit = left < timeout.toNanos() ? Duration.ofNanos(left) : timeout;
-            }
-            try {
-                result = runner.run(command, limit);
-            } catch (ProgramNotFoundException e) {
-                throw new ScontrolNotFoundException(scontrol, e.problem(), notDone(), e);
-            } catch (CommandTimeoutException e) {
-                List<String> failed = notDone();
-                throw new SlurmException(
-                        "scontrol " + String.join(" ", abbreviated(args)) + " did not finish within "
-                                + CommandRunner.format(limit) + " and was killed (is slurmctld answering?); "
-                                + count(failed.size()) + " not done",
-                        SlurmException.NO_EXIT_CODE,
-                        "",
-                        failed,
-                        e);
-            } catch (IOException e) {
-                throw new SlurmException(e.getMessage(), SlurmException.NO_EXIT_CODE, "", notDone(), e);
-            }
-            if (LOG.isDebugEnabled()) {
-                LOG.debug(
-                        "{} -> exit {} in {} ms{}",
-                        String.join(" ", abbreviated(command)),
-                        result.exitCode(),
-                        result.duration().toMillis(),
-                        result.stderr().isBlank() ? "" : ": " + result.stderrFirstLine());
-            }
-            return result;
-        }
-
-        /** Up to maxNodesPerCall items per batch, and no list argument over MAX_LIST_CHARS characters. */
-        private <T> List<List<T>> batches(List<T> items, Function<T, Integer> width) {
-            List<List<T>> batches = new ArrayList<>();
-            List<T> current = new ArrayList<>();
-            int chars = 0;
-            for (T item : items) {
-                int w = width.apply(item) + 1;
-                if (!current.isEmpty() && (current.size() >= maxNodesPerCall || chars + w > MAX_LIST_CHARS)) {
-                    batches.add(current);
-                    current = new ArrayList<>();
-                    chars = 0;
-                }
-                current.add(item);
-                chars += w;
-            }
-            if (!current.isEmpty()) {
-                batches.add(current);
-            }
-            return batches;
-        }
-    }
-
-    /** scontrol's own refusals that concern single nodes: worth retrying the batch one node per call. */
-    private static boolean nodeSpecific(CommandResult result) {
-        return result.exitCode() != 0
-                && (result.stderr().contains(INVALID_NODE_NAME)
-                        || result.stderr().contains(INVALID_NODE_STATE));
-    }
-
-    private static String count(int nodes) {
-        return nodes + (nodes == 1 ? " node" : " nodes");
-    }
-
-    /** Arguments for messages: long lists shortened to their first names and a count. */
-    private static List<String> abbreviated(List<String> args) {
-        List<String> out = new ArrayList<>(args.size());
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            String value = eq < 0 ? arg : arg.substring(eq + 1);
-            String[] parts = value.split(",", -1);
-            if (eq > 0 && parts.length > 3 && !arg.startsWith("reason=")) {
-                out.add(arg.substring(0, eq + 1) + parts[0] + "," + parts[1] + ",...(" + parts.length + ")");
-            } else {
-                out.add(arg.indexOf(' ') >= 0 ? "'" + arg + "'" : arg);
-            }
-        }
-        return out;
     }
 }

@@ -8,14 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -23,10 +17,8 @@ import org.slf4j.LoggerFactory;
 
 import org.slurmazure.power.cloud.CloudVms;
 import org.slurmazure.power.config.Config;
-import org.slurmazure.power.domain.DeadlinePolicy;
 import org.slurmazure.power.domain.FailureClass;
 import org.slurmazure.power.domain.NodeOutcome;
-import org.slurmazure.power.domain.Planner;
 import org.slurmazure.power.domain.PowerMode;
 import org.slurmazure.power.domain.TimeBudget;
 import org.slurmazure.power.domain.VmRef;
@@ -50,8 +42,6 @@ import org.slurmazure.power.slurm.SlurmReporter;
  */
 public final class PowerRun {
     private static final Logger LOG = LoggerFactory.getLogger(PowerRun.class);
-    /** How long the run waits for Slurm's limits once Azure is reached (they are read in parallel). */
-    private static final Duration LIMITS_GRACE = Duration.ofSeconds(2);
 
     /** How the cloud is reached; not called at all for an offline dry run. */
     public interface CloudFactory {
@@ -99,16 +89,14 @@ public final class PowerRun {
 
     private final PowerMode mode;
     private final Config config;
-    private final CloudFactory cloudFactory;
     private final SlurmControl slurm;
-    private final PrintWriter out;
+    private final RunSetup setup;
+    private final RunOutput output;
     private final long startNanos;
     private final MetricsSink metrics;
     private volatile @Nullable PowerEngine engine;
     private volatile List<String> nodesOfRun = List.of();
     private volatile boolean over;
-    /** Slurm's version and limits, once read ({@code scontrol show config}); null when they could not be. */
-    private @Nullable SlurmLimits slurmLimits;
 
     /**
      * @param startNanos when the process started ({@link System#nanoTime()} scale): the deadline counts from there
@@ -124,9 +112,9 @@ public final class PowerRun {
             MetricsSink metrics) {
         this.mode = mode;
         this.config = config;
-        this.cloudFactory = cloudFactory;
         this.slurm = slurm;
-        this.out = out;
+        this.setup = new RunSetup(mode, config, cloudFactory, slurm);
+        this.output = new RunOutput(mode, out);
         this.startNanos = startNanos;
         this.metrics = metrics;
     }
@@ -165,16 +153,7 @@ public final class PowerRun {
                     e.getMessage());
         }
 
-        long limitsEnd = budget.workEnd();
-        CompletableFuture<SlurmLimits> limits = CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return slurm.until(limitsEnd).limits();
-                    } catch (SlurmException e) {
-                        throw new IllegalStateException(e.getMessage(), e);
-                    }
-                },
-                PowerRun::daemon);
+        CompletableFuture<SlurmLimits> limits = setup.readLimits(budget);
 
         NodeLocks locks = null;
         String setupProblem = null;
@@ -192,27 +171,18 @@ public final class PowerRun {
         // the (possibly cut) work end: a slow token endpoint must not carry the run past Slurm's limits.
         CompletableFuture<CloudVms> pendingCloud = null;
         if (locks != null) {
-            TimeBudget provisional = budget;
-            pendingCloud = CompletableFuture.supplyAsync(
-                    () -> {
-                        try {
-                            return cloudFactory.create(tokenLimit(provisional));
-                        } catch (CloudSetupException e) {
-                            throw new CompletionException(e);
-                        }
-                    },
-                    PowerRun::daemon);
+            pendingCloud = setup.startCloud(budget);
         }
-        budget = withSlurmLimits(budget, limits);
+        budget = setup.withSlurmLimits(budget, limits);
         if (pendingCloud != null) {
             try {
-                cloud = awaitCloud(pendingCloud, budget);
+                cloud = setup.awaitCloud(pendingCloud, budget);
             } catch (CloudSetupException e) {
                 cloudProblem = e;
             }
         }
         if (cloudProblem != null) {
-            cloud = retryCloudSetup(cloudProblem, budget);
+            cloud = setup.retryCloudSetup(cloudProblem, budget);
             if (cloud == null) {
                 setupProblem = "cannot reach Azure: " + cloudProblem.getMessage();
                 setupClass = cloudProblem.failure();
@@ -220,8 +190,9 @@ public final class PowerRun {
         }
 
         SlurmReporter reporter = new SlurmReporter(slurm, mode, 1000, budget.endNanos());
-        if (mode == PowerMode.RESUME && slurmLimits != null) {
-            reporter.recordInstances(NodeInstance.Support.of(slurmLimits));
+        SlurmLimits known = setup.slurmLimits();
+        if (mode == PowerMode.RESUME && known != null) {
+            reporter.recordInstances(NodeInstance.Support.of(known));
         }
         Map<String, VmRef> vmByNode = new HashMap<>();
         targets.forEach(t -> vmByNode.put(t.node(), t.vm()));
@@ -238,7 +209,7 @@ public final class PowerRun {
                         null,
                         Duration.ZERO,
                         jobIds.get(node));
-                record(o, reporter);
+                output.record(o, reporter);
                 byNode.put(node, o);
             }
             if (setupProblem != null) {
@@ -247,14 +218,14 @@ public final class PowerRun {
                 for (PowerEngine.Target t : targets) {
                     NodeOutcome o = new NodeOutcome(
                             t.node(), t.vm(), null, "none", setupClass, setupProblem, null, Duration.ZERO, t.jobIds());
-                    record(o, reporter);
+                    output.record(o, reporter);
                     byNode.put(t.node(), o);
                 }
             } else if (cloud != null) {
                 engine = new PowerEngine(cloud, locks, engineSettings(), budget, new PowerEngine.Listener() {
                     @Override
                     public void outcome(NodeOutcome o) {
-                        record(o, reporter);
+                        output.record(o, reporter);
                     }
 
                     @Override
@@ -313,102 +284,6 @@ public final class PowerRun {
                 : config.limits().suspendDeadline();
     }
 
-    /** The token request's limit: twice the request timeout, but never past the work end. */
-    private Duration tokenLimit(TimeBudget budget) {
-        Duration left = TimeBudget.until(budget.workEnd());
-        Duration limit = config.limits().requestTimeout().multipliedBy(2);
-        return left.compareTo(limit) < 0 ? left : limit;
-    }
-
-    /** Cuts the budget where Slurm would give up on the nodes or kill the program, and says so. */
-    private TimeBudget withSlurmLimits(TimeBudget budget, CompletableFuture<SlurmLimits> pending)
-            throws InterruptedException {
-        SlurmLimits limits;
-        try {
-            limits = pending.get(LIMITS_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            LOG.warn(
-                    "scontrol show config did not answer within {} s: going on with limits.{}Deadline = {} s",
-                    LIMITS_GRACE.toSeconds(),
-                    mode == PowerMode.RESUME ? "resume" : "suspend",
-                    budget.total().toSeconds());
-            return budget;
-        } catch (ExecutionException e) {
-            LOG.warn(
-                    "cannot read Slurm's time limits ({}): going on with the configured deadline of {} s",
-                    String.valueOf(e.getCause() == null ? e : e.getCause().getMessage()),
-                    budget.total().toSeconds());
-            return budget;
-        }
-        slurmLimits = limits;
-        Optional<Duration> kill = limits.killTimer();
-        DeadlinePolicy.Decision d = DeadlinePolicy.decide(mode, budget.total(), kill, limits.shortestResumeTimeout());
-        LOG.debug(
-                "Slurm {}: ResumeTimeout {}, SuspendTimeout {}, kill timer {}",
-                limits.version(),
-                limits.resumeTimeout(),
-                limits.suspendTimeout(),
-                kill.map(Duration::toSeconds).orElse(null));
-        if (d.why() == null) {
-            return budget;
-        }
-        LOG.warn(
-                "limits.{}Deadline ({} s) does not fit in Slurm's limits ({}): this run ends within {} s "
-                        + "(run 'slurm-azure-power config check')",
-                mode == PowerMode.RESUME ? "resume" : "suspend",
-                budget.total().toSeconds(),
-                d.why(),
-                d.limit().toSeconds());
-        return budget.cappedAt(d.limit());
-    }
-
-    /** The cloud being set up, waited for until the work end at most. */
-    private CloudVms awaitCloud(CompletableFuture<CloudVms> pending, TimeBudget budget)
-            throws CloudSetupException, InterruptedException {
-        try {
-            return pending.get(Math.max(0, TimeBudget.until(budget.workEnd()).toNanos()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            throw new CloudSetupException(
-                    "no token from the identity endpoint before the run's work end", FailureClass.TIMEOUT, false, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e;
-            Throwable inner = e.getCause();
-            if (inner instanceof CompletionException c && c.getCause() != null) {
-                inner = c.getCause();
-            }
-            if (inner != null) {
-                cause = inner;
-            }
-            if (cause instanceof CloudSetupException setup) {
-                throw setup;
-            }
-            throw new CloudSetupException(
-                    "setting up the Azure client failed: " + cause, FailureClass.INTERNAL, false, cause);
-        }
-    }
-
-    /** Tries again to reach Azure while the failure may pass (the token endpoint not answering), until the work end. */
-    private @Nullable CloudVms retryCloudSetup(CloudSetupException first, TimeBudget budget)
-            throws InterruptedException {
-        CloudSetupException last = first;
-        long wait = 1000;
-        while (last.retryable()) {
-            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait) - budget.workEnd() >= 0) {
-                break;
-            }
-            LOG.warn("cannot reach Azure yet ({}); trying again in {} s", last.getMessage(), wait / 1000);
-            Thread.sleep(wait);
-            wait = Math.min(wait * 2, 15_000);
-            try {
-                return cloudFactory.create(tokenLimit(budget));
-            } catch (CloudSetupException e) {
-                last = e;
-            }
-        }
-        return null;
-    }
-
     private Result finish(
             Map<String, NodeOutcome> byNode,
             int notTold,
@@ -425,7 +300,7 @@ public final class PowerRun {
         Result result = new Result(outcomes, notTold, setupFailed);
         Duration wall = Duration.ofNanos(System.nanoTime() - budget.startNanos());
         CloudVms.RequestCounts requests = cloud == null ? CloudVms.RequestCounts.NONE : cloud.requestCounts();
-        summary(result, wall, cloud == null ? null : requests);
+        output.summary(result, wall, cloud == null ? null : requests);
         over = true;
         // Last: Slurm has been told and the summary written; bounded by the run's end.
         metrics.record(
@@ -459,7 +334,7 @@ public final class PowerRun {
         for (String node : new LinkedHashSet<>(nodes)) {
             VmRef vm = resolver.target(node).map(PowerRun::vmRef).orElse(null);
             NodeOutcome o = new NodeOutcome(node, vm, null, "none", cls, why, null, Duration.ZERO, jobIds.get(node));
-            record(o, null);
+            output.record(o, null);
             byNode.put(node, o);
         }
         return byNode;
@@ -478,78 +353,5 @@ public final class PowerRun {
 
     private static VmRef vmRef(VmTarget t) {
         return new VmRef(t.subscriptionId(), t.resourceGroup(), t.vmName());
-    }
-
-    private void record(NodeOutcome o, @Nullable SlurmReporter reporter) {
-        String vm = o.vm() == null ? "-" : o.vm().toString();
-        String jobs = o.jobIds().isEmpty()
-                ? "-"
-                : String.join(",", o.jobIds().stream().map(String::valueOf).toList());
-        String seconds = String.format(Locale.ROOT, "%.1fs", o.duration().toMillis() / 1000.0);
-        FailureClass failure = o.failure();
-        if (failure == null) {
-            LOG.info(
-                    "node={} vm={} action={} result=ok state={}->{} ip={} duration={} jobs={}",
-                    o.node(),
-                    vm,
-                    o.action(),
-                    o.before() == null ? "-" : o.before().label(),
-                    Planner.goal(mode).label(),
-                    o.privateIp() == null ? "-" : o.privateIp(),
-                    seconds,
-                    jobs);
-        } else {
-            LOG.error(
-                    "node={} vm={} action={} result=failed class={} duration={} jobs={} detail=\"{}\"",
-                    o.node(),
-                    vm,
-                    o.action(),
-                    failure.label(),
-                    seconds,
-                    jobs,
-                    o.detail());
-            if (mode != PowerMode.RESUME && o.vm() != null && !failure.permanent()) {
-                LOG.error(
-                        "node={}: VM {} may still be running (and billing): not deallocated",
-                        o.node(),
-                        o.vm().resourceId());
-            }
-        }
-        out.printf(
-                "%-16s %-8s %s%n",
-                o.node(),
-                o.ok() ? "ok" : "FAILED",
-                o.ok() ? o.detail() + (o.privateIp() == null ? "" : " " + o.privateIp()) : o.slurmReason());
-        out.flush();
-        if (reporter != null) {
-            reporter.accept(o);
-        }
-    }
-
-    private void summary(Result r, Duration wall, CloudVms.@Nullable RequestCounts requests) {
-        String line = String.format(
-                Locale.ROOT,
-                "summary: %s %d nodes: %d ok, %d failed, wall %.1fs%s%s",
-                mode.command(),
-                r.outcomes().size(),
-                r.outcomes().size() - r.failed(),
-                r.failed(),
-                wall.toMillis() / 1000.0,
-                requests == null
-                        ? ""
-                        : ", " + requests.sent() + " Azure requests, " + requests.throttled() + " throttled",
-                r.slurmFailed() ? ", Slurm not told about " + r.slurmNotTold() + " node(s) (see above)" : "");
-        if (r.failed() > 0 || r.slurmFailed()) {
-            LOG.warn(line);
-        } else {
-            LOG.info(line);
-        }
-        out.println(line);
-    }
-
-    private static void daemon(Runnable r) {
-        Thread t = new Thread(r, "slurm-limits");
-        t.setDaemon(true);
-        t.start();
     }
 }

@@ -20,12 +20,9 @@ import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.CloudVms;
 import org.slurmazure.power.cloud.VmState;
 import org.slurmazure.power.config.Config;
-import org.slurmazure.power.domain.NodeOutcome;
-import org.slurmazure.power.domain.PowerMode;
 import org.slurmazure.power.domain.PowerState;
 import org.slurmazure.power.domain.TimeBudget;
 import org.slurmazure.power.engine.NodeLocks;
-import org.slurmazure.power.engine.PowerEngine;
 import org.slurmazure.power.metrics.FleetFigures;
 import org.slurmazure.power.metrics.MetricsSink;
 import org.slurmazure.power.metrics.MetricsState;
@@ -37,12 +34,12 @@ import org.slurmazure.power.slurm.SlurmNode;
 
 /**
  * One reconcile pass: looks at both sides ({@link FleetView}), judges every node ({@link Judge}) and, for the
- * disagreements that have lasted the grace ({@link Memory}), acts: deallocates orphan, stopped and stuck VMs, marks
- * nodes whose VM is gone down and powers them down (their jobs requeue, they return to the pool), returns to service
- * nodes an earlier failure held down once their VM is deallocated. Only tagged VMs of the node groups are touched; a
- * node that a resume, suspend or resume-fail is working on (its lock is held) is left for the next pass. Idempotent:
- * a pass that finds nothing to do costs one scontrol call and a few list calls. Every pass but a dry run is added to the
- * metrics, with what it saw of the fleet.
+ * disagreements that have lasted the grace ({@link Memory}), acts ({@link Remedies}): deallocates orphan, stopped and
+ * stuck VMs, marks nodes whose VM is gone down and powers them down (their jobs requeue, they return to the pool),
+ * returns to service nodes an earlier failure held down once their VM is deallocated. Only tagged VMs of the node
+ * groups are touched; a node that a resume, suspend or resume-fail is working on (its lock is held) is left for the
+ * next pass. Idempotent: a pass that finds nothing to do costs one scontrol call and a few list calls. Every pass but a
+ * dry run is added to the metrics, with what it saw of the fleet.
  */
 public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
@@ -205,7 +202,7 @@ public final class Reconciler {
                     r.judgement().why(),
                     describe(r.judgement().action())));
         } else {
-            failed = act(due, results);
+            failed = new Remedies(config, cloud, slurm, locks, budget).apply(due, results);
         }
         restoreInstances(rows, dryRun);
         Pass pass = new Pass(
@@ -257,159 +254,6 @@ public final class Reconciler {
         } catch (SlurmException e) {
             LOG.warn("reconcile: could not set InstanceId/InstanceType of {}: {}", names, e.getMessage());
         }
-    }
-
-    /** Takes each node's lock (or leaves it for the next pass), then acts; returns how many actions failed. */
-    private int act(List<Row> due, Map<String, String> results) throws InterruptedException {
-        Map<String, NodeLocks.Held> held = new LinkedHashMap<>();
-        List<Row> mine = new ArrayList<>();
-        for (Row r : due) {
-            NodeLocks.@Nullable Held h;
-            try {
-                h = locks.tryLock(r.node());
-            } catch (IOException e) {
-                h = null;
-            }
-            if (h == null) {
-                results.put(r.node(), "skipped: a power program holds the node");
-                LOG.info(
-                        "reconcile: node={} vm={} verdict={}: a power program is working on it; left for the next "
-                                + "pass",
-                        r.node(),
-                        r.observation().vm(),
-                        r.verdict().label());
-            } else {
-                held.put(r.node(), h);
-                mine.add(r);
-            }
-        }
-        try {
-            return deallocate(mine, results) + tellSlurm(mine, results);
-        } finally {
-            held.values().forEach(NodeLocks.Held::close);
-        }
-    }
-
-    /** Deallocates the VMs of the rows that need it, through the engine (retries, polls, throttling, deadline). */
-    private int deallocate(List<Row> rows, Map<String, String> results) throws InterruptedException {
-        List<PowerEngine.Target> targets = new ArrayList<>();
-        for (Row r : rows) {
-            Judge.Action a = r.judgement().action();
-            if (a == Judge.Action.DEALLOCATE || a == Judge.Action.DEALLOCATE_AND_RETURN) {
-                targets.add(new PowerEngine.Target(r.node(), r.observation().vm(), List.of()));
-            }
-        }
-        if (targets.isEmpty()) {
-            return 0;
-        }
-        PowerEngine.Settings settings = new PowerEngine.Settings(
-                PowerMode.SUSPEND,
-                config.clusterTag().name(),
-                config.clusterTag().value(),
-                false,
-                config.limits().concurrency(),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(10));
-        // The nodes' locks are held already: the engine takes none.
-        List<NodeOutcome> outcomes = new PowerEngine(cloud, null, settings, budget, o -> {}).run(targets);
-        int failed = 0;
-        for (NodeOutcome o : outcomes) {
-            Row r = rows.stream()
-                    .filter(x -> x.node().equals(o.node()))
-                    .findFirst()
-                    .orElseThrow();
-            if (o.ok()) {
-                results.put(o.node(), "deallocated");
-                LOG.warn(
-                        "reconcile: node={} vm={} verdict={} why=\"{}\": deallocated",
-                        o.node(),
-                        o.vm(),
-                        r.verdict().label(),
-                        r.judgement().why());
-            } else {
-                failed++;
-                results.put(o.node(), "deallocation failed: " + o.slurmReason());
-                LOG.error(
-                        "reconcile: node={} vm={} verdict={} why=\"{}\": deallocation FAILED: {}; the next pass "
-                                + "tries again",
-                        o.node(),
-                        o.vm(),
-                        r.verdict().label(),
-                        r.judgement().why(),
-                        o.detail());
-            }
-        }
-        return failed;
-    }
-
-    /** Returns deallocated held-down nodes to service and powers down nodes whose VM is gone. */
-    private int tellSlurm(List<Row> rows, Map<String, String> results) {
-        List<String> back = new ArrayList<>();
-        Map<String, String> lost = new LinkedHashMap<>();
-        for (Row r : rows) {
-            Judge.Action a = r.judgement().action();
-            boolean deallocated = "deallocated".equals(results.get(r.node()));
-            if (a == Judge.Action.RETURN || (a == Judge.Action.DEALLOCATE_AND_RETURN && deallocated)) {
-                back.add(r.node());
-            } else if (a == Judge.Action.MARK_LOST) {
-                lost.put(
-                        r.node(),
-                        "azure: lost: VM " + r.powerState() + " under the node (evicted, or deallocated"
-                                + " or stopped outside Slurm)");
-            }
-        }
-        int failed = 0;
-        if (!back.isEmpty()) {
-            failed += slurmCall(back, results, "returned to service", () -> slurm.returnToService(back), rows);
-        }
-        if (!lost.isEmpty()) {
-            failed += slurmCall(
-                    List.copyOf(lost.keySet()),
-                    results,
-                    "marked down and powered down (jobs requeued)",
-                    () -> slurm.powerDown(lost),
-                    rows);
-        }
-        return failed;
-    }
-
-    private interface SlurmCall {
-        void run() throws SlurmException;
-    }
-
-    private int slurmCall(
-            List<String> nodes, Map<String, String> results, String done, SlurmCall call, List<Row> rows) {
-        List<String> failedNodes;
-        String error = null;
-        try {
-            call.run();
-            failedNodes = List.of();
-        } catch (SlurmException e) {
-            failedNodes = e.failedNodes();
-            error = e.getMessage();
-        }
-        for (String node : nodes) {
-            Row r = rows.stream().filter(x -> x.node().equals(node)).findFirst().orElseThrow();
-            if (failedNodes.contains(node)) {
-                results.put(node, "Slurm not told: " + error);
-                LOG.error(
-                        "reconcile: node={} vm={} verdict={}: Slurm was not told ({}); the next pass tries again",
-                        node,
-                        r.observation().vm(),
-                        r.verdict().label(),
-                        error);
-            } else {
-                results.put(node, done);
-                LOG.warn(
-                        "reconcile: node={} vm={} verdict={} why=\"{}\": {}",
-                        node,
-                        r.observation().vm(),
-                        r.verdict().label(),
-                        r.judgement().why(),
-                        done);
-            }
-        }
-        return failedNodes.size();
     }
 
     private void summary(Pass pass, boolean dryRun) {

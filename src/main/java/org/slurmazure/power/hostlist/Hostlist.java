@@ -6,8 +6,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import org.slurmazure.power.hostlist.HostlistParser.Group;
-import org.slurmazure.power.hostlist.HostlistParser.Pattern;
+import org.slurmazure.power.hostlist.HostlistPattern.Group;
 
 /**
  * Slurm hostlist expressions ({@code azc[001-003,007],gpu[1-2]}) at parity with Slurm's src/common/hostlist.c
@@ -50,7 +49,7 @@ public final class Hostlist {
             }
 
             @Override
-            public void pattern(Pattern p) throws InvalidHostlistException {
+            public void pattern(HostlistPattern p) throws InvalidHostlistException {
                 checkLimit(expression, names.size() + p.count);
                 names.ensureCapacity((int) (names.size() + p.count));
                 Group last = p.last();
@@ -120,7 +119,7 @@ public final class Hostlist {
                 }
 
                 @Override
-                public void pattern(Pattern p) throws InvalidHostlistException {
+                public void pattern(HostlistPattern p) throws InvalidHostlistException {
                     checkLimit(expression, total[0] += p.count);
                     Group last = p.last();
                     String suffix = p.suffix();
@@ -168,7 +167,7 @@ public final class Hostlist {
             }
 
             @Override
-            public void pattern(Pattern p) throws InvalidHostlistException {
+            public void pattern(HostlistPattern p) throws InvalidHostlistException {
                 long sum = total[0] + p.count;
                 if (sum < 0) {
                     throw new InvalidHostlistException(expression, "too many hosts");

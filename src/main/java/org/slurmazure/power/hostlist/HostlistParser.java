@@ -2,7 +2,7 @@ package org.slurmazure.power.hostlist;
 
 /**
  * Reads a hostlist expression the way Slurm's {@code hostlist_create} (src/common/hostlist.c, 23.11 and later) does,
- * and hands every token to a {@link Handler}: a plain name, or a {@link Pattern} of bracket groups.
+ * and hands every token to a {@link Handler}: a plain name, or a {@link HostlistPattern} of bracket groups.
  *
  * <p>The rules, as Slurm applies them:
  * <ul>
@@ -39,7 +39,7 @@ final class HostlistParser {
     interface Handler {
         void plain(String name) throws InvalidHostlistException;
 
-        void pattern(Pattern pattern) throws InvalidHostlistException;
+        void pattern(HostlistPattern pattern) throws InvalidHostlistException;
     }
 
     private HostlistParser() {}
@@ -150,7 +150,7 @@ final class HostlistParser {
             }
         }
         String[] literals = new String[groups + 1];
-        Group[] parsed = new Group[groups];
+        HostlistPattern.Group[] parsed = new HostlistPattern.Group[groups];
         int literalStart = start;
         int g = 0;
         for (int i = start; i < end; i++) {
@@ -176,7 +176,7 @@ final class HostlistParser {
             }
         }
         long count = 1;
-        for (Group group : parsed) {
+        for (HostlistPattern.Group group : parsed) {
             long product = count * group.count;
             if (Math.multiplyHigh(count, group.count) != 0 || product < 0) {
                 throw new InvalidHostlistException(
@@ -185,11 +185,11 @@ final class HostlistParser {
             }
             count = product;
         }
-        handler.pattern(new Pattern(literals, parsed, count));
+        handler.pattern(new HostlistPattern(literals, parsed, count));
     }
 
     /** One bracket group: the text between {@code from} and {@code to} (exclusive), without the brackets. */
-    private static Group group(String expr, int from, int to) throws InvalidHostlistException {
+    private static HostlistPattern.Group group(String expr, int from, int to) throws InvalidHostlistException {
         String text = expr.substring(from, to);
         int elements = 1;
         for (int i = from; i < to; i++) {
@@ -201,7 +201,7 @@ final class HostlistParser {
             throw new InvalidHostlistException(
                     expr, "too many elements in bracket group: " + elements + " (the limit is " + MAX_RANGES + ")");
         }
-        Group group = new Group(text, elements);
+        HostlistPattern.Group group = new HostlistPattern.Group(text, elements);
         long[] scratch = new long[2];
         int elementStart = from;
         for (int i = from; i <= to; i++) {
@@ -217,7 +217,8 @@ final class HostlistParser {
      * One element of a bracket group, {@code expr[from, to)}: a number or a range, read as Slurm's
      * _parse_single_range does.
      */
-    private static void element(String expr, String groupText, int from, int to, Group group, long[] scratch)
+    private static void element(
+            String expr, String groupText, int from, int to, HostlistPattern.Group group, long[] scratch)
             throws InvalidHostlistException {
         if (from == to) {
             throw new InvalidHostlistException(
@@ -324,109 +325,5 @@ final class HostlistParser {
         out[0] = negative ? -value : value;
         out[1] = i;
         return true;
-    }
-
-    /** The comma-separated numbers and ranges of one bracket group. */
-    static final class Group {
-        final String text;
-        final long[] lo;
-        final long[] hi;
-        final int[] width;
-        int size;
-        /** Number of values (sum over the ranges). */
-        long count;
-
-        Group(String text, int capacity) {
-            this.text = text;
-            this.lo = new long[capacity];
-            this.hi = new long[capacity];
-            this.width = new int[capacity];
-        }
-
-        void add(long l, long h, int w) {
-            lo[size] = l;
-            hi[size] = h;
-            width[size] = w;
-            size++;
-            count += h - l + 1;
-        }
-    }
-
-    /**
-     * A token with bracket groups: {@code literals[0] [groups[0]] literals[1] ... [groups[n-1]] literals[n]}. The
-     * last literal is the suffix (text after the last group).
-     */
-    static final class Pattern {
-        final String[] literals;
-        final Group[] groups;
-        /** Number of names (product of the groups' counts). */
-        final long count;
-
-        Pattern(String[] literals, Group[] groups, long count) {
-            this.literals = literals;
-            this.groups = groups;
-            this.count = count;
-        }
-
-        Group last() {
-            return groups[groups.length - 1];
-        }
-
-        String suffix() {
-            return literals[literals.length - 1];
-        }
-
-        /**
-         * Calls {@code visitor} with each prefix (all text before the last group, with a value in every other
-         * group) in Slurm's order: the group just before the last varies slowest, then the one before it, ..., and
-         * the first group fastest (for {@code x[1-2]y[1-2]z[1-2]}: x1y1z, x2y1z, x1y2z, x2y2z). The builder holds
-         * the prefix; the visitor may append to it (it is reset for the next prefix) but must not keep it.
-         */
-        void forEachPrefix(StringBuilder sb, PrefixVisitor visitor) throws InvalidHostlistException {
-            int n = groups.length - 1; // prefix groups
-            sb.setLength(0);
-            if (n == 0) {
-                sb.append(literals[0]);
-                visitor.visit(sb);
-                return;
-            }
-            int[] rangeIndex = new int[n];
-            long[] value = new long[n];
-            for (int k = 0; k < n; k++) {
-                value[k] = groups[k].lo[0];
-            }
-            while (true) {
-                sb.setLength(0);
-                for (int k = 0; k < n; k++) {
-                    sb.append(literals[k]);
-                    Numbers.appendPadded(sb, value[k], groups[k].width[rangeIndex[k]]);
-                }
-                sb.append(literals[n]);
-                visitor.visit(sb);
-                // odometer: group 0 fastest, group n-1 slowest
-                int k = 0;
-                while (true) {
-                    Group g = groups[k];
-                    if (value[k] != g.hi[rangeIndex[k]]) {
-                        value[k]++;
-                        break;
-                    }
-                    if (rangeIndex[k] + 1 < g.size) {
-                        rangeIndex[k]++;
-                        value[k] = g.lo[rangeIndex[k]];
-                        break;
-                    }
-                    rangeIndex[k] = 0;
-                    value[k] = g.lo[0];
-                    if (++k == n) {
-                        return;
-                    }
-                }
-            }
-        }
-    }
-
-    interface PrefixVisitor {
-        void visit(StringBuilder prefix) throws InvalidHostlistException;
     }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jspecify.annotations.Nullable;
 
 import org.slurmazure.power.hostlist.Hostlist;
 import org.slurmazure.power.hostlist.InvalidHostlistException;
@@ -114,7 +115,8 @@ public final class ResumeFile {
     }
 
     /** The first of {@code keys} present with a non-null value, which must be a string; null if none. */
-    private static String text(JsonNode object, String where, String path, String... keys) throws ResumeFileException {
+    private static @Nullable String text(JsonNode object, String where, String path, String... keys)
+            throws ResumeFileException {
         for (String key : keys) {
             JsonNode value = object.get(key);
             if (value == null || value.isNull()) {

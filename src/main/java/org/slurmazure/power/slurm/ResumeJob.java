@@ -1,5 +1,7 @@
 package org.slurmazure.power.slurm;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One job of {@code SLURM_RESUME_FILE}.
  *
@@ -10,4 +12,8 @@ package org.slurmazure.power.slurm;
  *                      ({@code nodes_alloc}, 23.02+), or null (22.05 does not say)
  * @param partition     the job's partition (23.02+), or null
  */
-public record ResumeJob(long jobId, String nodesToResume, String nodesAlloc, String partition) {}
+public record ResumeJob(
+        long jobId,
+        @Nullable String nodesToResume,
+        @Nullable String nodesAlloc,
+        @Nullable String partition) {}

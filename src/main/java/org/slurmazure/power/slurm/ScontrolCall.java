@@ -219,7 +219,7 @@ final class ScontrolCall {
                     failed,
                     e);
         } catch (IOException e) {
-            throw new SlurmException(e.getMessage(), SlurmException.NO_EXIT_CODE, "", notDone(), e);
+            throw new SlurmException(String.valueOf(e.getMessage()), SlurmException.NO_EXIT_CODE, "", notDone(), e);
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug(

@@ -88,7 +88,11 @@ public final class ScontrolSlurmControl implements SlurmControl {
     }
 
     private ScontrolSlurmControl(
-            Path scontrol, Duration timeout, ScontrolCall.Exec runner, int maxNodesPerCall, @Nullable Long endNanos) {
+            @Nullable Path scontrol,
+            @Nullable Duration timeout,
+            ScontrolCall.@Nullable Exec runner,
+            int maxNodesPerCall,
+            @Nullable Long endNanos) {
         if (scontrol == null || timeout == null || runner == null) {
             throw new IllegalArgumentException("scontrol, timeout and runner are required");
         }

@@ -2,6 +2,8 @@ package org.slurmazure.power.slurm;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An {@code scontrol} call failed: it exited non-zero, did not finish in time, or could not be run. The message is one
  * line (what was asked, the exit code, scontrol's own error line). {@link #failedNodes()} names every node for which the
@@ -18,11 +20,16 @@ public class SlurmException extends Exception {
     private final String stderrLine;
     private final transient List<String> failedNodes;
 
-    public SlurmException(String message, int exitCode, String stderrLine, List<String> failedNodes) {
+    public SlurmException(String message, int exitCode, @Nullable String stderrLine, List<String> failedNodes) {
         this(message, exitCode, stderrLine, failedNodes, null);
     }
 
-    public SlurmException(String message, int exitCode, String stderrLine, List<String> failedNodes, Throwable cause) {
+    public SlurmException(
+            String message,
+            int exitCode,
+            @Nullable String stderrLine,
+            List<String> failedNodes,
+            @Nullable Throwable cause) {
         super(message, cause);
         this.exitCode = exitCode;
         this.stderrLine = stderrLine == null ? "" : stderrLine;

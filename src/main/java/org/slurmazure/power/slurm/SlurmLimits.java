@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What slurmctld's configuration says about the power programs' time: its version, the global ResumeTimeout and
  * SuspendTimeout, and the partitions' own ResumeTimeouts. From Slurm 23.02 the programs run under a kill timer:
@@ -20,7 +22,10 @@ import java.util.regex.Pattern;
  * @param partitionResumeTimeouts the ResumeTimeouts that partitions set themselves
  */
 public record SlurmLimits(
-        String version, Duration resumeTimeout, Duration suspendTimeout, List<Duration> partitionResumeTimeouts) {
+        @Nullable String version,
+        @Nullable Duration resumeTimeout,
+        @Nullable Duration suspendTimeout,
+        List<Duration> partitionResumeTimeouts) {
     private static final Pattern CONFIG_LINE = Pattern.compile("(?m)^\\s*(\\w+)\\s*=\\s*(.*?)\\s*$");
     private static final Pattern PARTITION_RESUME = Pattern.compile("(?:^|\\s)ResumeTimeout=(\\S+)");
     /**
@@ -36,7 +41,7 @@ public record SlurmLimits(
     }
 
     /** Reads {@code scontrol show config} and {@code scontrol show partition --oneliner} (the latter may be null). */
-    public static SlurmLimits parse(String showConfig, String showPartitions) {
+    public static SlurmLimits parse(@Nullable String showConfig, @Nullable String showPartitions) {
         String version = null;
         Duration resume = null;
         Duration suspend = null;
@@ -124,7 +129,7 @@ public record SlurmLimits(
      * {@code 600 sec}, {@code 600}; {@link #INFINITE} for INFINITE or UNLIMITED (ResumeTimeout=INFINITE, 25.05+);
      * null for GLOBAL or anything else.
      */
-    private static Duration seconds(String value) {
+    private static @Nullable Duration seconds(String value) {
         String v = value.trim();
         if (v.equalsIgnoreCase("INFINITE") || v.equalsIgnoreCase("UNLIMITED")) {
             return INFINITE;

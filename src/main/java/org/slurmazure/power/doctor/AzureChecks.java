@@ -169,7 +169,7 @@ public final class AzureChecks {
             checks.add(Check.fail(
                     Area.AZURE,
                     "VMs",
-                    SlurmChecks.count(missing.size(), "node") + " without a VM: " + SlurmChecks.hostlist(missing)
+                    Wording.count(missing.size(), "node") + " without a VM: " + Wording.hostlist(missing)
                             + " (e.g. " + example(vms, missing.get(0)) + "); their resumes fail (not-found) and "
                             + "the nodes are drained",
                     "create the VMs, or fix nodeGroups (resourceGroup, vmName): slurm-azure-power resolve shows "
@@ -179,47 +179,46 @@ public final class AzureChecks {
             checks.add(Check.fail(
                     Area.AZURE,
                     "VMs",
-                    "cannot read the VMs of " + SlurmChecks.count(e.getValue().size(), "node") + " ("
-                            + SlurmChecks.hostlist(e.getValue()) + "): " + e.getKey(),
+                    "cannot read the VMs of " + Wording.count(e.getValue().size(), "node") + " ("
+                            + Wording.hostlist(e.getValue()) + "): " + e.getKey(),
                     "check the role on their resource group (the role lines above)"));
         }
         if (!untagged.isEmpty()) {
             checks.add(Check.fail(
                     Area.AZURE,
                     "VMs",
-                    SlurmChecks.count(untagged.size(), "VM") + " without the tag " + tag + ": "
-                            + SlurmChecks.hostlist(untagged) + "; the programs refuse to touch them (not-tagged)",
+                    Wording.count(untagged.size(), "VM") + " without the tag " + tag + ": " + Wording.hostlist(untagged)
+                            + "; the programs refuse to touch them (not-tagged)",
                     "tag them: az resource tag --ids <VM id> --tags " + tag + " --is-incremental"));
         }
         if (!noNic.isEmpty()) {
             checks.add(Check.fail(
                     Area.AZURE,
                     "VMs",
-                    SlurmChecks.count(noNic.size(), "VM") + " without a network interface: "
-                            + SlurmChecks.hostlist(noNic),
+                    Wording.count(noNic.size(), "VM") + " without a network interface: " + Wording.hostlist(noNic),
                     "give each VM a NIC in the virtual network joined to the cluster"));
         }
         if (!noIp.isEmpty()) {
             checks.add(Check.fail(
                     Area.AZURE,
                     "VMs",
-                    SlurmChecks.count(noIp.size(), "VM") + " whose primary NIC has no private IP: "
-                            + SlurmChecks.hostlist(noIp) + "; Slurm cannot be told where they are (no-address)",
+                    Wording.count(noIp.size(), "VM") + " whose primary NIC has no private IP: " + Wording.hostlist(noIp)
+                            + "; Slurm cannot be told where they are (no-address)",
                     "give the NICs an IPv4 configuration with a private IP"));
         }
         for (Map.Entry<String, List<String>> e : nicUnknown.entrySet()) {
             checks.add(Check.fail(
                     Area.AZURE,
                     "VMs",
-                    "cannot read the NICs of " + SlurmChecks.count(e.getValue().size(), "VM") + " ("
-                            + SlurmChecks.hostlist(e.getValue()) + "): " + e.getKey(),
+                    "cannot read the NICs of " + Wording.count(e.getValue().size(), "VM") + " ("
+                            + Wording.hostlist(e.getValue()) + "): " + e.getKey(),
                     "check the role on their resource group (Microsoft.Network/networkInterfaces/read)"));
         }
         if (checks.isEmpty()) {
             checks.add(Check.pass(
                     Area.AZURE,
                     "VMs",
-                    "the " + SlurmChecks.count(vms.size(), "VM") + " of the node groups exist, carry " + tag
+                    "the " + Wording.count(vms.size(), "VM") + " of the node groups exist, carry " + tag
                             + " and have a private IP"));
         }
         return checks;
@@ -270,7 +269,7 @@ public final class AzureChecks {
                     Area.AZURE,
                     name,
                     "cannot read the compute quotas of " + r.location() + " (" + r.usagesError() + ") for its "
-                            + SlurmChecks.count(vms.size(), "VM"),
+                            + Wording.count(vms.size(), "VM"),
                     "compare them by hand: the subscription's Usage + quotas in the portal, or az vm list-usage -l "
                             + r.location()));
         }
@@ -304,7 +303,7 @@ public final class AzureChecks {
             checks.add(Check.warn(
                     Area.AZURE,
                     name,
-                    "cannot tell the vCPUs of " + SlurmChecks.count(unknownSize, "deallocated VM") + " ("
+                    "cannot tell the vCPUs of " + Wording.count(unknownSize, "deallocated VM") + " ("
                             + (sizes == null ? "VM sizes not readable: " + r.sizesError() : "size not offered there")
                             + ")" + (cores == null ? "" : "; " + describe(cores)),
                     "compare the quotas with the VMs' sizes by hand: az vm list-usage -l " + r.location()));
@@ -332,7 +331,7 @@ public final class AzureChecks {
                     used + "; "
                             + (waiting == 0
                                     ? "no deallocated VM waits to start"
-                                    : "the " + SlurmChecks.count(need.size(), "deallocated VM") + " need " + total
+                                    : "the " + Wording.count(need.size(), "deallocated VM") + " need " + total
                                             + " more: room for all"));
         }
         List<Integer> sorted = new ArrayList<>(need);
@@ -346,7 +345,7 @@ public final class AzureChecks {
             sum += n;
             fit++;
         }
-        String message = used + "; the " + SlurmChecks.count(need.size(), "deallocated VM") + " need " + total
+        String message = used + "; the " + Wording.count(need.size(), "deallocated VM") + " need " + total
                 + ": " + (fit == 0 ? "none of them can start" : "only " + fit + " of them can run at once")
                 + ", the others' resumes fail (quota)";
         String advice = "request " + u.displayName() + " of at least " + (u.current() + total) + " (now " + u.limit()

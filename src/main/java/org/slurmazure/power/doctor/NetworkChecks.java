@@ -34,7 +34,7 @@ public final class NetworkChecks {
         String port = "slurmd's port " + net.port();
         String unknown = net.unknownPower() == 0
                 ? ""
-                : " (the power states of " + SlurmChecks.count(net.unknownPower(), "VM")
+                : " (the power states of " + Wording.count(net.unknownPower(), "VM")
                         + " were not read: the role cannot list them; --all reads each)";
         if (net.reaches().isEmpty()) {
             return Check.warn(
@@ -56,13 +56,13 @@ public final class NetworkChecks {
             }
         }
         String tried = net.reaches().size() == net.running()
-                ? SlurmChecks.count(net.running(), "running VM")
-                : net.reaches().size() + " of " + SlurmChecks.count(net.running(), "running VM") + " (--all for all)";
+                ? Wording.count(net.running(), "running VM")
+                : net.reaches().size() + " of " + Wording.count(net.running(), "running VM") + " (--all for all)";
         if (ok.size() == net.reaches().size()) {
             return Check.pass(
                     Area.NETWORK,
                     "slurmd port",
-                    port + " answers on " + tried + " (" + SlurmChecks.hostlist(ok) + "), within " + slowest + " ms"
+                    port + " answers on " + tried + " (" + Wording.hostlist(ok) + "), within " + slowest + " ms"
                             + unknown);
         }
         int bad = net.reaches().size() - ok.size();
@@ -108,12 +108,12 @@ public final class NetworkChecks {
             return Check.pass(
                     Area.NETWORK,
                     "node names",
-                    "the " + SlurmChecks.count(net.names().size(), "node name") + " tried resolve to their VMs' IPs");
+                    "the " + Wording.count(net.names().size(), "node name") + " tried resolve to their VMs' IPs");
         }
         return Check.fail(
                 Area.NETWORK,
                 "node names",
-                bad + " of " + SlurmChecks.count(net.names().size(), "node name") + " do not resolve to their VM's "
+                bad + " of " + Wording.count(net.names().size(), "node name") + " do not resolve to their VM's "
                         + "private IP: " + String.join("; ", wrong) + (bad > wrong.size() ? "; ..." : "")
                         + "; with slurm.setNodeAddr false Slurm reaches the nodes by name",
                 "fix the DNS records (or /etc/hosts) of the node names, or set slurm.setNodeAddr: true");

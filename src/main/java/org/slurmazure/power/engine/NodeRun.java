@@ -80,6 +80,7 @@ final class NodeRun {
         return outcome;
     }
 
+    /** True once the node has its outcome. */
     boolean isFinished() {
         return finished.get();
     }
@@ -103,11 +104,6 @@ final class NodeRun {
     }
 
     /** Runs one step, unless the node already has its outcome; releases the lock after the last step. */
-    /** True once the node has its outcome. */
-    boolean finished() {
-        return finished.get();
-    }
-
     void step(Runnable step) {
         synchronized (this) {
             if (finished.get()) {

@@ -275,7 +275,7 @@ public final class PowerEngine {
             return;
         }
         waitingWrites.add(() -> {
-            if (r.finished()) {
+            if (r.isFinished()) {
                 releaseWriteSlot();
             } else {
                 schedule(r, Duration.ZERO, write);

@@ -32,6 +32,9 @@ import org.slurmazure.power.hostlist.Hostlist;
  * answer from slurmctld, permission denied, timeout, scontrol missing) would be the same for every node: the remaining
  * calls are not made and all nodes not yet applied are reported.
  *
+ * <p>This class says what each call asks (its arguments, per batch); {@link ScontrolCall} runs one call: batches,
+ * the retry one node per call, the time limits, and the nodes not done.
+ *
  * <p>Thread-safe: calls share no state, so worker threads may report nodes concurrently.
  */
 public final class ScontrolSlurmControl implements SlurmControl {

@@ -19,6 +19,7 @@ import org.slurmazure.power.domain.NodeOutcome;
 import org.slurmazure.power.domain.Planner;
 import org.slurmazure.power.domain.PowerMode;
 import org.slurmazure.power.domain.PowerState;
+import org.slurmazure.power.domain.TimeBudget;
 
 /**
  * The state machine of one node: lock, read, write, poll, address. Its steps never run concurrently: each
@@ -27,6 +28,10 @@ import org.slurmazure.power.domain.PowerState;
  */
 final class NodeRun {
     private static final Logger LOG = LoggerFactory.getLogger(NodeRun.class);
+    /** A last poll is sent this long before the work end, so that its answer comes before it. */
+    static final Duration LAST_POLL_MARGIN = Duration.ofMillis(300);
+    /** No last poll when less than this would be left before it. */
+    private static final Duration MIN_LAST_POLL_DELAY = Duration.ofMillis(50);
 
     final PowerEngine.Target target;
     private final PowerEngine engine;
@@ -259,10 +264,20 @@ final class NodeRun {
                         Duration.ofMillis((long) Math.min(
                                 backoff, (double) engine.settings.maxPollDelay().toMillis())),
                         status.retryAfter());
-                later(next, () -> poll(op), FailureClass.TIMEOUT, action + " did not finish");
+                later(lastLookAt(next), () -> poll(op), FailureClass.TIMEOUT, action + " did not finish");
             }
             default -> throw new IllegalStateException();
         }
+    }
+
+    /**
+     * The delay before the next poll: {@code next}, or, when that would pass the work end, a last poll just before it
+     * (an operation that finishes meanwhile is then seen, not failed as unfinished); once that one is spent,
+     * {@code next}, which fails the node.
+     */
+    private Duration lastLookAt(Duration next) {
+        Duration left = TimeBudget.until(engine.budget.workEnd()).minus(LAST_POLL_MARGIN);
+        return next.compareTo(left) > 0 && left.compareTo(MIN_LAST_POLL_DELAY) >= 0 ? left : next;
     }
 
     /** Reads the private IP of the primary NIC, then continues with {@code next}. */

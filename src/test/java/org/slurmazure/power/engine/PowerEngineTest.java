@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
@@ -194,6 +195,30 @@ class PowerEngineTest {
         assertFalse(out.failure().permanent(), "the node must not be drained for a failure that may pass");
         assertTrue(out.detail().contains("InternalExecutionError"), out.detail());
         assertTrue(vm.deallocations.get() >= 2, "retried: " + cloud.calls);
+    }
+
+    @Test
+    void anOperationWhoseNextPollWouldPassTheWorkEndGetsALastPollJustBeforeIt() throws Exception {
+        // Polls at 1 s and 2.5 s find it in progress; the next, 2.25 s later, would pass the work end (4 s of a 6 s
+        // budget): instead one last poll just before the work end sees it done (a loaded CI machine failed a
+        // deallocation that had finished as "did not finish before the deadline").
+        FakeCloud.Vm vm = cloud.add("azc001");
+        vm.state = PowerState.RUNNING;
+        cloud.pollsToFinish = 3;
+        PowerEngine.Settings s = new PowerEngine.Settings(
+                PowerMode.SUSPEND, "slurm-cluster", "hpc1", false, 8, Duration.ofSeconds(1), Duration.ofSeconds(10));
+        TimeBudget budget = TimeBudget.of(System.nanoTime(), Duration.ofSeconds(6));
+
+        NodeOutcome out = new PowerEngine(cloud, null, s, budget, reported::add).run(targets("azc001")).get(0);
+
+        assertTrue(out.ok(), out.detail());
+        assertEquals(PowerState.DEALLOCATED, vm.state);
+        int lastPoll = cloud.calls.lastIndexOf("poll azc001");
+        assertEquals(3, cloud.calls.stream().filter("poll azc001"::equals).count(), cloud.calls.toString());
+        long workEndMs = TimeUnit.NANOSECONDS.toMillis(budget.workEnd() - budget.startNanos());
+        assertTrue(
+                cloud.callTimes.get(lastPoll) < workEndMs,
+                "last poll at " + cloud.callTimes.get(lastPoll) + " ms, work end at " + workEndMs + " ms");
     }
 
     @Test

@@ -154,6 +154,30 @@ class NativeImageMetadataTest {
         assertEquals(List.of(), stale, "Azure SDK entries for classes the image does not need" + fix);
     }
 
+    /**
+     * The image has REST proxies for {@link #SERVICES} only: the native profile excludes the compute jar's
+     * proxy-config.json, azure/proxy-config.json registers these, and the image's substitution of
+     * {@code RestProxy.create} (src/native/java, Target_RestProxy) creates no proxy for any other interface.
+     */
+    @Test
+    void restProxiesAreRegisteredAndCreatedForTheCalledServicesOnly() throws Exception {
+        List<String> proxies = new ArrayList<>();
+        for (JsonNode interfaces : readResourceJson(METADATA + "azure/proxy-config.json")) {
+            assertEquals(1, interfaces.size(), interfaces.toString());
+            proxies.add(interfaces.get(0).asText());
+        }
+        assertEquals(SERVICES, proxies, "azure/proxy-config.json");
+        Path substitution = Path.of("src/native/java/org/slurmazure/power/nativeimage/Target_RestProxy.java");
+        if (Files.exists(substitution)) { // run from the project's directory (Maven)
+            String source = Files.readString(substitution);
+            for (String service : SERVICES) {
+                assertTrue(source.contains('"' + service + '"'), service + " not in " + substitution);
+            }
+            long quoted = source.lines().filter(l -> l.strip().startsWith("\"com.azure.")).count();
+            assertEquals(SERVICES.size(), quoted, "service interfaces named in " + substitution);
+        }
+    }
+
     /** name -> canonical JSON of the entry, as {@link #canonical} writes it. */
     static TreeMap<String, String> expectedAzureEntries() throws Exception {
         TreeMap<String, String> entries = new TreeMap<>();

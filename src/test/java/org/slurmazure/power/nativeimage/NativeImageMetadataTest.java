@@ -178,6 +178,30 @@ class NativeImageMetadataTest {
         }
     }
 
+    /**
+     * The program reaches the compute API through {@code VirtualMachinesClient} only: the image has no REST proxy for
+     * the other operation groups (above), so a call through one of them would fail there. Scans the constant pools of
+     * the main classes for the compute API's operation-group clients.
+     */
+    @Test
+    void theProgramCallsNoComputeOperationGroupButVirtualMachines() throws Exception {
+        Path root = Path.of(SlurmAzurePower.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        java.util.regex.Pattern client =
+                java.util.regex.Pattern.compile("com/azure/resourcemanager/compute/fluent/([A-Za-z]+Client)\\b");
+        Set<String> used = new TreeSet<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".class")).toList()) {
+                java.util.regex.Matcher m = client.matcher(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
+                while (m.find()) {
+                    used.add(m.group(1));
+                }
+            }
+        }
+        assertEquals(Set.of("VirtualMachinesClient"), used,
+                "compute operation groups the program uses: add each to SERVICES, azure/proxy-config.json and"
+                        + " src/native/java/.../Target_RestProxy.java");
+    }
+
     /** name -> canonical JSON of the entry, as {@link #canonical} writes it. */
     static TreeMap<String, String> expectedAzureEntries() throws Exception {
         TreeMap<String, String> entries = new TreeMap<>();

@@ -3,32 +3,28 @@ package org.slurmazure.power.cli;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The root command. The whole command tree is declared here; each leaf is one class. {@link #main} is the only
- * place that ends the process ({@link ProcessExit}).
+ * The root command. The whole command tree is declared here ({@link #SUBCOMMANDS}); each leaf is one class. {@link
+ * #main} is the only place that ends the process ({@link ProcessExit}).
+ *
+ * <p>{@link #main} builds only what its arguments need ({@link #subcommandsFor}): the model of the one subcommand
+ * they name (picocli builds a command's options and help texts up front: for all 11, about 30 ms of a warm JVM and
+ * most of a native image's start-up), none for a bare {@code --version}, else all of them ({@code --help},
+ * {@code help}, no or an unknown subcommand), so that help and errors read as with the whole tree.
  */
 @Command(
         name = "slurm-azure-power",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Slurm power saving for a pool of pre-created Azure VMs: resume, suspend and resume-fail.",
-        subcommands = {
-            ConfigCommand.class,
-            ResolveCommand.class,
-            ResumeCommand.class,
-            SuspendCommand.class,
-            ResumeFailCommand.class,
-            StatusCommand.class,
-            ReconcileCommand.class,
-            DoctorCommand.class,
-            HostlistCommand.class,
-            TrainStartArchiveCommand.class,
-            CommandLine.HelpCommand.class,
-        },
+        // The subcommands are SUBCOMMANDS below, added when the command line is built (not here: picocli would
+        // build the model of every one of them, options and help, before running any).
         // The exit codes of README "Exit codes" (ExitCode); the man pages take them from here too.
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -39,6 +35,20 @@ import picocli.CommandLine.Command;
             "4:internal error (a bug: run with --verbose for the stack trace)"
         })
 public final class SlurmAzurePower implements Runnable {
+
+    /** The subcommands, in the order the help lists them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            ConfigCommand.class,
+            ResolveCommand.class,
+            ResumeCommand.class,
+            SuspendCommand.class,
+            ResumeFailCommand.class,
+            StatusCommand.class,
+            ReconcileCommand.class,
+            DoctorCommand.class,
+            HostlistCommand.class,
+            TrainStartArchiveCommand.class,
+            CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -71,11 +81,16 @@ public final class SlurmAzurePower implements Runnable {
      * power programs' deadlines count from now.
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        return commandLine(out, err, System.nanoTime(), false);
+        return commandLine(out, err, System.nanoTime(), false, SUBCOMMANDS);
     }
 
-    private static CommandLine commandLine(PrintWriter out, PrintWriter err, long startNanos, boolean ownsProcess) {
+    private static CommandLine commandLine(
+            PrintWriter out, PrintWriter err, long startNanos, boolean ownsProcess, List<Class<?>> subcommands) {
         CommandLine cmd = new CommandLine(new SlurmAzurePower(startNanos, ownsProcess));
+        for (Class<?> subcommand : subcommands) {
+            cmd.addSubcommand(subcommand);
+        }
+        // after the subcommands: picocli passes these on to the subcommands present
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler(new ErrorHandler());
@@ -86,7 +101,37 @@ public final class SlurmAzurePower implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        ProcessExit.exit(commandLine(out, err, processStartNanos(), true).execute(args));
+        ProcessExit.exit(commandLine(out, err, processStartNanos(), true, subcommandsFor(args))
+                .execute(args));
+    }
+
+    /** The command line {@link #main} runs {@code args} with (only what they need), for tests in this JVM. */
+    static CommandLine commandLineFor(String[] args, PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, System.nanoTime(), false, subcommandsFor(args));
+    }
+
+    /**
+     * The subcommands {@code args} need: the one named first (by name or alias; the root has no options but
+     * {@code --help} and {@code --version}, so a subcommand comes first or not at all), none for {@code --version}
+     * alone, else all ({@code help} and {@code --help} list them, and an unknown one is reported against them all).
+     */
+    static List<Class<?>> subcommandsFor(String[] args) {
+        if (args.length == 0) {
+            return SUBCOMMANDS;
+        }
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return List.of();
+        }
+        for (Class<?> subcommand : SUBCOMMANDS) {
+            Command command = subcommand.getAnnotation(Command.class);
+            if (subcommand != CommandLine.HelpCommand.class
+                    && command != null
+                    && (command.name().equals(args[0])
+                            || Arrays.asList(command.aliases()).contains(args[0]))) {
+                return List.of(subcommand);
+            }
+        }
+        return SUBCOMMANDS;
     }
 
     /**

@@ -154,6 +154,54 @@ class NativeImageMetadataTest {
         assertEquals(List.of(), stale, "Azure SDK entries for classes the image does not need" + fix);
     }
 
+    /**
+     * The image has REST proxies for {@link #SERVICES} only: the native profile excludes the compute jar's
+     * proxy-config.json, azure/proxy-config.json registers these, and the image's substitution of
+     * {@code RestProxy.create} (src/native/java, Target_RestProxy) creates no proxy for any other interface.
+     */
+    @Test
+    void restProxiesAreRegisteredAndCreatedForTheCalledServicesOnly() throws Exception {
+        List<String> proxies = new ArrayList<>();
+        for (JsonNode interfaces : readResourceJson(METADATA + "azure/proxy-config.json")) {
+            assertEquals(1, interfaces.size(), interfaces.toString());
+            proxies.add(interfaces.get(0).asText());
+        }
+        assertEquals(SERVICES, proxies, "azure/proxy-config.json");
+        Path substitution = Path.of("src/native/java/org/slurmazure/power/nativeimage/Target_RestProxy.java");
+        if (Files.exists(substitution)) { // run from the project's directory (Maven)
+            String source = Files.readString(substitution);
+            for (String service : SERVICES) {
+                assertTrue(source.contains('"' + service + '"'), service + " not in " + substitution);
+            }
+            long quoted = source.lines().filter(l -> l.strip().startsWith("\"com.azure.")).count();
+            assertEquals(SERVICES.size(), quoted, "service interfaces named in " + substitution);
+        }
+    }
+
+    /**
+     * The program reaches the compute API through {@code VirtualMachinesClient} only: the image has no REST proxy for
+     * the other operation groups (above), so a call through one of them would fail there. Scans the constant pools of
+     * the main classes for the compute API's operation-group clients.
+     */
+    @Test
+    void theProgramCallsNoComputeOperationGroupButVirtualMachines() throws Exception {
+        Path root = Path.of(SlurmAzurePower.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        java.util.regex.Pattern client =
+                java.util.regex.Pattern.compile("com/azure/resourcemanager/compute/fluent/([A-Za-z]+Client)\\b");
+        Set<String> used = new TreeSet<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".class")).toList()) {
+                java.util.regex.Matcher m = client.matcher(new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
+                while (m.find()) {
+                    used.add(m.group(1));
+                }
+            }
+        }
+        assertEquals(Set.of("VirtualMachinesClient"), used,
+                "compute operation groups the program uses: add each to SERVICES, azure/proxy-config.json and"
+                        + " src/native/java/.../Target_RestProxy.java");
+    }
+
     /** name -> canonical JSON of the entry, as {@link #canonical} writes it. */
     static TreeMap<String, String> expectedAzureEntries() throws Exception {
         TreeMap<String, String> entries = new TreeMap<>();

@@ -29,7 +29,7 @@ import org.slurmazure.power.domain.TimeBudget;
 final class NodeRun {
     private static final Logger LOG = LoggerFactory.getLogger(NodeRun.class);
     /** A last poll is sent this long before the work end, so that its answer comes before it. */
-    static final Duration LAST_POLL_MARGIN = Duration.ofMillis(300);
+    private static final Duration LAST_POLL_MARGIN = Duration.ofMillis(300);
     /** No last poll when less than this would be left before it. */
     private static final Duration MIN_LAST_POLL_DELAY = Duration.ofMillis(50);
 

@@ -47,6 +47,8 @@ public final class PowerEngine {
 
     /** From this many nodes on, VMs and NICs are first read with a few list calls instead of one GET each. */
     static final int BULK_READ_THRESHOLD = 20;
+    /** How long after the shortest operation so far the first poll of a new one comes. */
+    private static final Duration LEARNT_POLL_MARGIN = Duration.ofMillis(250);
 
     /** One node to act on. */
     public record Target(String node, VmRef vm, List<Long> jobIds) {}
@@ -101,9 +103,7 @@ public final class PowerEngine {
     /** Writes sent or waiting on Azure's write limit at once: half the workers, so the rest can poll and read. */
     private final Semaphore writeSlots;
     /** Nodes whose write waits for a slot, first come first served; each holds no thread meanwhile. */
-    private final Queue<Runnable> waitingWrites = new ConcurrentLinkedQueue<>();
-    /** How long after the shortest operation so far the first poll of a new one comes. */
-    private static final Duration LEARNT_POLL_MARGIN = Duration.ofMillis(250);
+    private final Queue<WaitingWrite> waitingWrites = new ConcurrentLinkedQueue<>();
     /** The shortest time an operation of this run took from its acceptance to its success; -1 until one has. */
     private final AtomicLong shortestOperationNanos = new AtomicLong(-1);
 
@@ -262,7 +262,6 @@ public final class PowerEngine {
         }
     }
 
-    /** Runs {@code step} of {@code r} on the pool after {@code delay}. */
     /**
      * Runs {@code write} (a step of {@code r}) holding a write slot, now or when one is free; {@code write} gives it
      * back with {@link #releaseWriteSlot}. Azure's write limit makes writes wait in the throttle gate; if every worker
@@ -274,30 +273,34 @@ public final class PowerEngine {
             write.run();
             return;
         }
-        waitingWrites.add(() -> {
-            if (r.isFinished()) {
-                releaseWriteSlot();
-            } else {
-                schedule(r, Duration.ZERO, write);
-            }
-        });
+        waitingWrites.add(new WaitingWrite(r, write));
         handOverFreeSlots();
     }
+
+    /** A node's write waiting for a slot. */
+    private record WaitingWrite(NodeRun run, Runnable write) {}
 
     void releaseWriteSlot() {
         writeSlots.release();
         handOverFreeSlots();
     }
 
-    /** Gives free slots to waiting writes; whoever adds a waiter or frees a slot calls it, so none is missed. */
+    /**
+     * Gives free slots to waiting writes (a node that got its outcome meanwhile gives its slot straight back);
+     * whoever adds a waiter or frees a slot calls it, so none is missed.
+     */
     private void handOverFreeSlots() {
         while (!waitingWrites.isEmpty() && writeSlots.tryAcquire()) {
-            Runnable next = waitingWrites.poll();
+            WaitingWrite next = waitingWrites.poll();
             if (next == null) {
                 writeSlots.release();
                 return;
             }
-            next.run();
+            if (next.run().isFinished()) {
+                writeSlots.release();
+            } else {
+                schedule(next.run(), Duration.ZERO, next.write());
+            }
         }
     }
 
@@ -324,6 +327,7 @@ public final class PowerEngine {
         return learnt > base.toNanos() ? Duration.ofNanos(learnt) : base;
     }
 
+    /** Runs {@code step} of {@code r} on the pool after {@code delay}. */
     void schedule(NodeRun r, Duration delay, Runnable step) {
         try {
             Future<?> unused = pool().schedule(() -> r.step(step), delay.toNanos(), TimeUnit.NANOSECONDS);

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -58,7 +59,7 @@ final class RunSetup {
                         throw new IllegalStateException(e.getMessage(), e);
                     }
                 },
-                RunSetup::daemon);
+                daemon("slurm-limits"));
     }
 
     /** The cloud client and its token, set up in the background within {@code budget}. */
@@ -71,7 +72,7 @@ final class RunSetup {
                         throw new CompletionException(e);
                     }
                 },
-                RunSetup::daemon);
+                daemon("azure-token"));
     }
 
     /** The limits {@link #withSlurmLimits} read, or null when they could not be read. */
@@ -175,9 +176,12 @@ final class RunSetup {
         return null;
     }
 
-    private static void daemon(Runnable r) {
-        Thread t = new Thread(r, "slurm-limits");
-        t.setDaemon(true);
-        t.start();
+    /** Runs each task on a new daemon thread of that name: the run never waits for it to end. */
+    private static Executor daemon(String name) {
+        return task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            t.start();
+        };
     }
 }

@@ -524,12 +524,17 @@ class PowerProgramsTest {
         return told;
     }
 
-    @Test
-    void aResumeDryRunShowsTheScontrolCallsOfARunAndSendsNone() throws Exception {
-        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
+    /** azc001 running, azc002 deallocated, azc003 tagged for another cluster. */
+    PowerTestBed runningDeallocatedAndUntagged() throws Exception {
+        return new PowerTestBed(dir, PowerTestBed.emulator(0)
                 .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING))
                 .vm(PowerTestBed.vm("azc002"))
-                .vm(VmSpec.of("azc003").resourceGroup("hpc1-burst").tag("slurm-cluster", "other")))) {
+                .vm(VmSpec.of("azc003").resourceGroup("hpc1-burst").tag("slurm-cluster", "other")));
+    }
+
+    @Test
+    void aResumeDryRunShowsTheScontrolCallsOfARunAndSendsNone() throws Exception {
+        try (PowerTestBed bed = runningDeallocatedAndUntagged()) {
             String scontrol = bed.scontrol.path().toString();
 
             PowerTestBed.Run dry = bed.run("resume", "azc[001-004],gpu7", "--dry-run");
@@ -561,10 +566,7 @@ class PowerProgramsTest {
 
     @Test
     void resumeFailAndSuspendDryRunsShowReturnToServiceAndDrainsAsTheirRunsSendThem() throws Exception {
-        try (PowerTestBed bed = new PowerTestBed(dir, PowerTestBed.emulator(0)
-                .vm(PowerTestBed.vm("azc001").powerState(PowerState.RUNNING))
-                .vm(PowerTestBed.vm("azc002"))
-                .vm(VmSpec.of("azc003").resourceGroup("hpc1-burst").tag("slurm-cluster", "other")))) {
+        try (PowerTestBed bed = runningDeallocatedAndUntagged()) {
             String scontrol = bed.scontrol.path().toString();
 
             PowerTestBed.Run dry = bed.run("resume-fail", "azc[001-003],gpu7", "--dry-run");

@@ -99,6 +99,9 @@ public final class SlurmAzurePower implements Runnable {
     }
 
     public static void main(String[] args) {
+        // No Groovy here: picocli would otherwise look for groovy.lang.Closure by name (a ClassNotFoundException per
+        // run, costly in the native image, whose stack traces are decoded when thrown).
+        System.setProperty("picocli.disable.closures", "true");
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         ProcessExit.exit(commandLine(out, err, processStartNanos(), true, subcommandsFor(args))

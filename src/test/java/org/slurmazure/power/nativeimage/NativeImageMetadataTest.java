@@ -38,6 +38,8 @@ import com.azure.json.JsonWriter;
 import org.junit.jupiter.api.Test;
 import org.slurmazure.power.cli.SlurmAzurePower;
 
+import picocli.CommandLine;
+
 /**
  * Native-image readiness (docs/native-image.md): the checked-in reachability metadata
  * (src/main/resources/META-INF/native-image/org.slurmazure/slurm-azure-power/) names every class of the program that
@@ -176,6 +178,37 @@ class NativeImageMetadataTest {
             long quoted = source.lines().filter(l -> l.strip().startsWith("\"com.azure.")).count();
             assertEquals(SERVICES.size(), quoted, "service interfaces named in " + substitution);
         }
+    }
+
+    /**
+     * No method is a picocli command (a method subcommand): in the native image picocli looks for none
+     * ({@code Target_picocli_CommandLine}, src/native/java: {@code getCommandMethods} answers an empty list instead of
+     * reflecting over every method of every command, and its annotations, at each start). Checks the program's classes
+     * and picocli's own (the help mixin is picocli's).
+     */
+    @Test
+    void noMethodIsAPicocliCommand() throws Exception {
+        List<Class<?>> classes = new ArrayList<>(mainClasses());
+        ClassLoader loader = NativeImageMetadataTest.class.getClassLoader();
+        Path picocli = Path.of(CommandLine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (JarFile jf = new JarFile(picocli.toFile())) {
+            for (JarEntry e : Collections.list(jf.entries())) {
+                String n = e.getName();
+                if (n.endsWith(".class") && !n.endsWith("module-info.class") && !n.startsWith("META-INF/")) {
+                    classes.add(Class.forName(n.substring(0, n.length() - 6).replace('/', '.'), false, loader));
+                }
+            }
+        }
+        List<String> commandMethods = new ArrayList<>();
+        for (Class<?> c : classes) {
+            for (Method m : c.getDeclaredMethods()) {
+                if (m.isAnnotationPresent(CommandLine.Command.class)) {
+                    commandMethods.add(c.getName() + "." + m.getName());
+                }
+            }
+        }
+        assertEquals(List.of(), commandMethods,
+                "@Command on a method: the native image's picocli would not see it (Target_picocli_CommandLine)");
     }
 
     /**

@@ -2,7 +2,7 @@
 # Benchmark: the start-up of one invocation (docs/benchmarks.md, "Fast start"). For each launcher, medians of RUNS
 # timed runs (after 2 warm-ups) of `--version`, of `resume --dry-run --offline azc001`, of a one-node resume and of
 # a one-node suspend against the ARM emulator (no latency, operations done at once; the VM is reset before each
-# run), and the peak RSS of a resume. Not a test: run it by hand.
+# run), and the peak RSS of a resume. The emulator is warmed first (10 untimed cycles). Not a test: run it by hand.
 #
 #   src/test/bench/start-up.sh [RUNS=10] [LAUNCHER...]
 #
@@ -83,6 +83,16 @@ for l in "${launchers[@]}"; do
         *) cmd=$l ;;
     esac
     c=(--config "$work/azure-power.yaml" azc001)
+    if [[ -z "${warmed:-}" ]]; then
+        # The emulator is a JVM: its first requests run interpreted. 10 untimed resume/suspend cycles first, so that
+        # the first launcher is not timed against a colder emulator than the others (a one-node resume measured
+        # 0.17-0.19 s first in a run and 0.147 s after another launcher's runs, the same image).
+        for _ in $(seq 1 10); do
+            deallocated; "$cmd" resume "${c[@]}" > /dev/null 2>&1 || true
+            running; "$cmd" suspend "${c[@]}" > /dev/null 2>&1 || true
+        done
+        warmed=1
+    fi
     ver=$(median nothing "$cmd" --version)
     dry=$(median nothing "$cmd" resume --dry-run --offline "${c[@]}")
     res=$(median deallocated "$cmd" resume "${c[@]}")

@@ -52,8 +52,8 @@ stage() {
 }
 
 # Median in seconds of $runs timed runs of "$@", each after running $prepare (2 untimed warm-ups first). The clock is
-# bash's own (EPOCHREALTIME, microseconds): `date +%s%N` before and after added a fork and exec of date, about 10 ms,
-# to every figure.
+# bash's own (EPOCHREALTIME, microseconds): `date +%s%N` before and after added a fork and exec of date to every
+# figure (about 3 ms on a quiet machine, 10 ms under load).
 median() {
     local prepare=$1; shift
     local i t0 t1 times=()

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.slurmazure.power.config.Config;
 
@@ -11,8 +12,8 @@ import org.slurmazure.power.config.Config;
 final class CloudNodeChecks extends SlurmTopic {
     private final Map<String, SlurmView.Node> nodes = new HashMap<>();
 
-    CloudNodeChecks(Config config, SlurmView slurm) {
-        super(config, slurm);
+    CloudNodeChecks(Config config, SlurmView slurm, Set<String> groupNodes) {
+        super(config, slurm, groupNodes);
         slurm.nodes().forEach(n -> nodes.put(n.name(), n));
     }
 

@@ -25,8 +25,8 @@ final class PowerDownChecks extends SlurmTopic {
 
     private final Map<String, SlurmView.Partition> partitions = new HashMap<>();
 
-    PowerDownChecks(Config config, SlurmView slurm) {
-        super(config, slurm);
+    PowerDownChecks(Config config, SlurmView slurm, Set<String> groupNodes) {
+        super(config, slurm, groupNodes);
         slurm.partitions().forEach(p -> partitions.put(p.name(), p));
     }
 

@@ -3,6 +3,7 @@ package org.slurmazure.power.doctor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.slurmazure.power.config.Config;
 import org.slurmazure.power.slurm.SlurmLimits;
@@ -29,10 +30,11 @@ public final class SlurmChecks {
         checks.add(user(slurm, user));
         programs.forEach(
                 p -> checks.add(ProgramChecks.check(p, slurm.slurmUser().orElse("SlurmUser"))));
-        checks.addAll(new CloudNodeChecks(config, slurm).check());
-        checks.addAll(new PowerDownChecks(config, slurm).check());
-        checks.addAll(new TimeoutChecks(config, slurm).check());
-        checks.addAll(new SlurmSettingChecks(config, slurm).check());
+        Set<String> groupNodes = SlurmTopic.groupNodes(config);
+        checks.addAll(new CloudNodeChecks(config, slurm, groupNodes).check());
+        checks.addAll(new PowerDownChecks(config, slurm, groupNodes).check());
+        checks.addAll(new TimeoutChecks(config, slurm, groupNodes).check());
+        checks.addAll(new SlurmSettingChecks(config, slurm, groupNodes).check());
         return checks;
     }
 

@@ -2,6 +2,7 @@ package org.slurmazure.power.doctor;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.slurmazure.power.config.Config;
 
@@ -13,8 +14,8 @@ final class SlurmSettingChecks extends SlurmTopic {
     /** The largest TreeWidth Slurm accepts: every node is then reached directly by slurmctld. */
     static final long MAX_TREE_WIDTH = 65533;
 
-    SlurmSettingChecks(Config config, SlurmView slurm) {
-        super(config, slurm);
+    SlurmSettingChecks(Config config, SlurmView slurm, Set<String> groupNodes) {
+        super(config, slurm, groupNodes);
     }
 
     @Override

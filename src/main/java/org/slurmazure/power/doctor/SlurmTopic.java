@@ -1,6 +1,7 @@
 package org.slurmazure.power.doctor;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,18 +18,25 @@ abstract class SlurmTopic {
     final Config config;
     final SlurmView slurm;
     final SlurmLimits limits;
-    /** The nodes of every node group, in the groups' order. */
-    final Set<String> groupNodes = new LinkedHashSet<>();
+    /** The nodes of every node group, in the groups' order ({@link #groupNodes(Config)}, shared by the topics). */
+    final Set<String> groupNodes;
 
     private final List<Check> checks = new ArrayList<>();
 
-    SlurmTopic(Config config, SlurmView slurm) {
+    SlurmTopic(Config config, SlurmView slurm, Set<String> groupNodes) {
         this.config = config;
         this.slurm = slurm;
         this.limits = slurm.limits();
+        this.groupNodes = groupNodes;
+    }
+
+    /** The nodes of every node group, in the groups' order: what each topic's {@link #groupNodes} holds. */
+    static Set<String> groupNodes(Config config) {
+        Set<String> nodes = new LinkedHashSet<>();
         for (NodeGroup g : config.nodeGroups()) {
-            groupNodes.addAll(g.nodeNames());
+            nodes.addAll(g.nodeNames());
         }
+        return Collections.unmodifiableSet(nodes);
     }
 
     /** Runs the topic's rules in the report's order; their checks. */

@@ -21,8 +21,8 @@ import org.slurmazure.power.slurm.SlurmLimits;
  * limits.resumeDeadline and limits.suspendDeadline, and the kill timer of Slurm 23.02+ cuts neither.
  */
 final class TimeoutChecks extends SlurmTopic {
-    TimeoutChecks(Config config, SlurmView slurm) {
-        super(config, slurm);
+    TimeoutChecks(Config config, SlurmView slurm, Set<String> groupNodes) {
+        super(config, slurm, groupNodes);
     }
 
     @Override

@@ -229,6 +229,36 @@ class BuiltResumeProgramIT {
     }
 
     /**
+     * ARM's error bodies as the Azure SDK reads them (with azure-json: the native executable has no Jackson data
+     * binding, docs/native-image.md): a VM read on its own answers 404 ResourceNotFound, a start 409 QuotaExceeded.
+     * The failure classes and Slurm's reasons come from those codes, so a body the SDK could not read would show.
+     */
+    @Test
+    void armErrorBodiesReadByTheSdkGiveTheirCodes() throws Exception {
+        try (ArmEmulator emu = ArmEmulator.builder().resourceGroup("hpc1-burst").clientSecret("s")
+                .generate("azc[001-002]", vm -> vm.resourceGroup("hpc1-burst").tag("slurm-cluster", "hpc1"))
+                .vm(VmSpec.of("azc003").resourceGroup("hpc1-burst").tag("slurm-cluster", "hpc1").missing(true))
+                .lroDuration(Duration.ofMillis(300)).retryAfterSeconds(1).start()) {
+            emu.addFault(FaultRule.on("POST", "/azc002/start$").status(409, "QuotaExceeded"));
+            Path slurmConf = setUp(emu, "s", "azc[001-003]");
+
+            Process p = start(slurmConf, "slurm-azure-resume", "azc[001-003]", null);
+            assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the resume program did not finish");
+
+            String log = Files.readString(dir.resolve("power_save.log"), StandardCharsets.UTF_8);
+            assertEquals(1, p.exitValue(), log);
+            assertEquals(PowerState.RUNNING, emu.vm("azc001").powerState());
+            assertEquals(PowerState.DEALLOCATED, emu.vm("azc002").powerState());
+            assertTrue(log.contains("node=azc002 vm=hpc1-burst/azc002 action=start result=failed class=quota "), log);
+            assertTrue(log.contains("node=azc003 vm=hpc1-burst/azc003 action=none result=failed class=not-found "),
+                    log);
+            String calls = String.join("\n", Files.readAllLines(dir.resolve("scontrol.calls")));
+            assertTrue(calls.contains("nodename=azc002 state=down reason=azure: quota: QuotaExceeded"), calls);
+            assertTrue(calls.contains("nodename=azc003 state=down reason=azure: not-found: ResourceNotFound"), calls);
+        }
+    }
+
+    /**
      * Twenty nodes, so the VMs and their NICs are read with list calls; one start fails for capacity, one VM is gone
      * (404), ARM answers 429 to starts (four times). Not to a list call: the pipeline retries nothing itself, and a
      * throttled list call makes the program read the VMs one by one instead, which the smaller tests cover.

@@ -10,15 +10,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jspecify.annotations.Nullable;
 
 import org.slurmazure.power.hostlist.Hostlist;
 import org.slurmazure.power.hostlist.InvalidHostlistException;
+import org.slurmazure.power.json.Json;
+import org.slurmazure.power.json.JsonValue;
 
 /**
  * Reads {@code SLURM_RESUME_FILE}, the JSON slurmctld hands to ResumeProgram. Both formats are accepted:
@@ -30,17 +30,14 @@ import org.slurmazure.power.hostlist.InvalidHostlistException;
  * </pre>
  * Keys not used here ({@code features}, {@code extra}, {@code oversubscribe}, {@code reservation}, 26.05's
  * {@code exclusive} and {@code priority}, and any later addition) are ignored at every level; any value may be null.
- * When both a new and an old key are present, the new one wins. Only Jackson's tree model is used (no data binding),
- * so nothing here needs reflection.
+ * When both a new and an old key are present, the new one wins. Read as a {@link JsonValue} tree (no data
+ * binding), so nothing here needs reflection.
  *
  * <p>The file lives in slurmctld's memory and disappears when slurmctld reaps the program: read it first thing.
  */
 public final class ResumeFile {
     /** The environment variable that names the file. */
     public static final String ENV = "SLURM_RESUME_FILE";
-
-    private static final ObjectMapper MAPPER =
-            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ResumeFile() {}
 
@@ -69,64 +66,66 @@ public final class ResumeFile {
         if (json == null || json.isBlank()) {
             throw new ResumeFileException(where + " is empty");
         }
-        JsonNode root;
+        JsonValue root;
         try {
-            root = MAPPER.readTree(json);
+            root = Json.parse(json);
         } catch (JsonProcessingException e) {
             throw new ResumeFileException(where + " is not valid JSON: " + oneLine(e), e);
         }
-        if (root == null || !root.isObject()) {
+        if (!root.isObject()) {
             throw new ResumeFileException(where + ": expected a JSON object, found " + kind(root));
         }
         String allNodes = text(root, where, "", "all_nodes_resume", "all_nodes");
         if (allNodes == null) {
             throw new ResumeFileException(where + ": neither all_nodes_resume nor all_nodes is given");
         }
-        JsonNode jobsNode = root.get("jobs");
+        JsonValue jobsValue = root.path("jobs");
         List<ResumeJob> jobs = new ArrayList<>();
-        if (jobsNode != null && !jobsNode.isNull()) {
-            if (!jobsNode.isArray()) {
-                throw new ResumeFileException(where + ": jobs: expected an array, found " + kind(jobsNode));
+        if (!jobsValue.isMissing() && !jobsValue.isNull()) {
+            if (!jobsValue.isArray()) {
+                throw new ResumeFileException(where + ": jobs: expected an array, found " + kind(jobsValue));
             }
-            for (int i = 0; i < jobsNode.size(); i++) {
-                jobs.add(job(jobsNode.get(i), where, "jobs[" + i + "]"));
+            List<JsonValue> elements = jobsValue.elements();
+            for (int i = 0; i < elements.size(); i++) {
+                jobs.add(job(elements.get(i), where, "jobs[" + i + "]"));
             }
         }
         return new ResumeRequest(jobs, allNodes);
     }
 
-    private static ResumeJob job(JsonNode job, String where, String path) throws ResumeFileException {
+    private static ResumeJob job(JsonValue job, String where, String path) throws ResumeFileException {
         if (!job.isObject()) {
             throw new ResumeFileException(where + ": " + path + ": expected an object, found " + kind(job));
         }
-        JsonNode id = job.get("job_id");
-        if (id == null || id.isNull()) {
+        JsonValue id = job.path("job_id");
+        if (id.isMissing() || id.isNull()) {
             throw new ResumeFileException(where + ": " + path + ".job_id is missing");
         }
-        if (!id.isIntegralNumber() || !id.canConvertToLong() || id.longValue() < 0) {
+        OptionalLong jobId = id.exactLong();
+        if (jobId.isEmpty() || jobId.getAsLong() < 0) {
             throw new ResumeFileException(
                     where + ": " + path + ".job_id: expected a job id, found " + kind(id) + " " + id);
         }
         return new ResumeJob(
-                id.longValue(),
+                jobId.getAsLong(),
                 text(job, where, path + ".", "nodes_resume", "nodes"),
                 text(job, where, path + ".", "nodes_alloc"),
                 text(job, where, path + ".", "partition"));
     }
 
     /** The first of {@code keys} present with a non-null value, which must be a string; null if none. */
-    private static @Nullable String text(JsonNode object, String where, String path, String... keys)
+    private static @Nullable String text(JsonValue object, String where, String path, String... keys)
             throws ResumeFileException {
         for (String key : keys) {
-            JsonNode value = object.get(key);
-            if (value == null || value.isNull()) {
+            JsonValue value = object.path(key);
+            if (value.isMissing() || value.isNull()) {
                 continue;
             }
-            if (!value.isTextual()) {
+            if (!value.isString()) {
                 throw new ResumeFileException(
                         where + ": " + path + key + ": expected a string, found " + kind(value) + " " + value);
             }
-            return value.textValue();
+            return value.asText();
         }
         return null;
     }
@@ -160,18 +159,15 @@ public final class ResumeFile {
         return byNode;
     }
 
-    private static String kind(JsonNode node) {
-        if (node == null || node.isMissingNode()) {
-            return "nothing";
-        }
-        return switch (node.getNodeType()) {
+    private static String kind(JsonValue value) {
+        return switch (value.kind()) {
             case ARRAY -> "an array";
             case OBJECT -> "an object";
             case STRING -> "a string";
             case NUMBER -> "a number";
             case BOOLEAN -> "a boolean";
             case NULL -> "null";
-            default -> node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+            case MISSING -> "nothing";
         };
     }
 
@@ -182,9 +178,6 @@ public final class ResumeFile {
         msg = msg.replaceAll("\\s*\\([^(\\[]*\\[Source: [^\\]]*\\]\\)", "")
                 .replaceAll("\\s+", " ")
                 .strip();
-        if (msg.startsWith("Trailing token")) {
-            msg = "more text after the end of the JSON value";
-        }
         if (e.getLocation() != null) {
             msg += " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")";

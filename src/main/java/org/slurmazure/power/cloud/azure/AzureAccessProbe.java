@@ -9,10 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.azure.core.http.HttpPipeline;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import org.slurmazure.power.cloud.AccessProbe;
 import org.slurmazure.power.cloud.CloudException;
+import org.slurmazure.power.json.JsonValue;
 
 /**
  * {@link AccessProbe} on Azure Resource Manager: plain GETs through the same pipeline as the power programs (token,
@@ -38,7 +38,7 @@ public final class AzureAccessProbe implements AccessProbe {
     @Override
     public List<Permission> permissions(String subscriptionId, String resourceGroup) throws CloudException {
         List<Permission> result = new ArrayList<>();
-        for (JsonNode p : items(group(subscriptionId, resourceGroup)
+        for (JsonValue p : items(group(subscriptionId, resourceGroup)
                 + "/providers/Microsoft.Authorization/permissions?api-version=" + PERMISSIONS_API_VERSION)) {
             result.add(new Permission(texts(p.path("actions")), texts(p.path("notActions"))));
         }
@@ -48,10 +48,10 @@ public final class AzureAccessProbe implements AccessProbe {
     @Override
     public Map<String, String> vmLocations(String subscriptionId, String resourceGroup) throws CloudException {
         Map<String, String> result = new HashMap<>();
-        for (JsonNode vm : items(group(subscriptionId, resourceGroup)
+        for (JsonValue vm : items(group(subscriptionId, resourceGroup)
                 + "/providers/Microsoft.Compute/virtualMachines?api-version=" + COMPUTE_API_VERSION)) {
             if (vm.hasNonNull("name") && vm.hasNonNull("location")) {
-                result.put(lower(vm.get("name").asText()), vm.get("location").asText());
+                result.put(lower(vm.path("name").asText()), vm.path("location").asText());
             }
         }
         return result;
@@ -60,7 +60,7 @@ public final class AzureAccessProbe implements AccessProbe {
     @Override
     public List<Usage> usages(String subscriptionId, String location) throws CloudException {
         List<Usage> result = new ArrayList<>();
-        for (JsonNode u : items(resourceManager + "/subscriptions/" + encode(subscriptionId)
+        for (JsonValue u : items(resourceManager + "/subscriptions/" + encode(subscriptionId)
                 + "/providers/Microsoft.Compute/locations/" + encode(location) + "/usages?api-version="
                 + USAGES_API_VERSION)) {
             String name = u.path("name").path("value").asText("");
@@ -78,14 +78,14 @@ public final class AzureAccessProbe implements AccessProbe {
     @Override
     public Map<String, VmSize> vmSizes(String subscriptionId, String location) throws CloudException {
         Map<String, VmSize> result = new HashMap<>();
-        for (JsonNode sku : items(resourceManager + "/subscriptions/" + encode(subscriptionId)
+        for (JsonValue sku : items(resourceManager + "/subscriptions/" + encode(subscriptionId)
                 + "/providers/Microsoft.Compute/skus?api-version=" + SKUS_API_VERSION + "&$filter="
                 + encode("location eq '" + location + "'"))) {
             if (!"virtualMachines".equalsIgnoreCase(sku.path("resourceType").asText()) || !sku.hasNonNull("name")) {
                 continue;
             }
             int vCpus = 0;
-            for (JsonNode cap : sku.path("capabilities")) {
+            for (JsonValue cap : sku.path("capabilities").elements()) {
                 if ("vCPUs".equals(cap.path("name").asText())) {
                     try {
                         vCpus = Integer.parseInt(cap.path("value").asText().trim());
@@ -94,21 +94,21 @@ public final class AzureAccessProbe implements AccessProbe {
                     }
                 }
             }
-            String name = sku.get("name").asText();
+            String name = sku.path("name").asText();
             result.put(lower(name), new VmSize(name, sku.path("family").asText(""), vCpus));
         }
         return result;
     }
 
     /** Every item of a paged list ({@code value}, following {@code nextLink}). */
-    private List<JsonNode> items(String url) throws CloudException {
-        List<JsonNode> items = new ArrayList<>();
+    private List<JsonValue> items(String url) throws CloudException {
+        List<JsonValue> items = new ArrayList<>();
         String next = url;
         int pages = 0;
         while (next != null && pages++ < MAX_PAGES) {
-            JsonNode page = AzureCalls.getJson(pipeline, next);
-            page.path("value").forEach(items::add);
-            next = page.hasNonNull("nextLink") ? page.get("nextLink").asText() : null;
+            JsonValue page = AzureCalls.getJson(pipeline, next);
+            items.addAll(page.path("value").elements());
+            next = page.hasNonNull("nextLink") ? page.path("nextLink").asText() : null;
         }
         return items;
     }
@@ -118,9 +118,9 @@ public final class AzureAccessProbe implements AccessProbe {
                 + encode(resourceGroup);
     }
 
-    private static List<String> texts(JsonNode array) {
+    private static List<String> texts(JsonValue array) {
         List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
+        array.elements().forEach(n -> out.add(n.asText()));
         return out;
     }
 

@@ -8,15 +8,13 @@ import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.util.Context;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.slurmazure.power.cloud.CloudException;
+import org.slurmazure.power.json.Json;
+import org.slurmazure.power.json.JsonValue;
 
 /** Runs calls to Azure and turns every failure into a classified {@link CloudException} ({@link AzureFailures}). */
 final class AzureCalls {
-    static final ObjectMapper JSON = new ObjectMapper();
-
     /** One call to Azure (the SDK or the raw pipeline); everything it throws is translated. */
     @FunctionalInterface
     interface Call<T> {
@@ -37,8 +35,11 @@ final class AzureCalls {
         }
     }
 
-    /** A GET through the pipeline (auth, retries, throttle gate) of an ARM URL, its JSON body parsed. */
-    static JsonNode getJson(HttpPipeline pipeline, String url) throws CloudException {
+    /**
+     * A GET through the pipeline (auth, retries, throttle gate) of an ARM URL, its JSON body parsed (its first value:
+     * what follows is not read).
+     */
+    static JsonValue getJson(HttpPipeline pipeline, String url) throws CloudException {
         return call(() -> {
             try (HttpResponse response = pipeline.sendSync(new HttpRequest(HttpMethod.GET, url), Context.NONE)) {
                 String body = body(response);
@@ -48,7 +49,7 @@ final class AzureCalls {
                 if (body.isBlank()) {
                     throw AzureFailures.thrown(new IOException("empty body (HTTP " + response.getStatusCode() + ")"));
                 }
-                return JSON.readTree(body);
+                return Json.parseFirstValue(body);
             }
         });
     }
@@ -78,10 +79,10 @@ final class AzureCalls {
                 return new ErrorBody(null, null);
             }
             try {
-                JsonNode json = JSON.readTree(body);
-                JsonNode err = json.has("error") ? json.get("error") : json;
+                JsonValue json = Json.parseFirstValue(body);
+                JsonValue err = json.has("error") ? json.path("error") : json;
                 return new ErrorBody(
-                        err.path("code").asText(null), err.path("message").asText(null));
+                        err.path("code").asTextOrNull(), err.path("message").asTextOrNull());
             } catch (IOException | RuntimeException notJson) {
                 return new ErrorBody(null, null);
             }

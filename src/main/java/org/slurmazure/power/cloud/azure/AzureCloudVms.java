@@ -17,7 +17,6 @@ import com.azure.resourcemanager.compute.implementation.ComputeManagementClientB
 import com.azure.resourcemanager.compute.models.InstanceViewStatus;
 import com.azure.resourcemanager.compute.models.InstanceViewTypes;
 import com.azure.resourcemanager.compute.models.NetworkInterfaceReference;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.CloudVms;
@@ -25,6 +24,7 @@ import org.slurmazure.power.cloud.Operation;
 import org.slurmazure.power.cloud.VmState;
 import org.slurmazure.power.domain.PowerState;
 import org.slurmazure.power.domain.VmRef;
+import org.slurmazure.power.json.JsonValue;
 
 /**
  * {@link CloudVms} on Azure Resource Manager through the compute service client of azure-resourcemanager-compute
@@ -148,11 +148,12 @@ public final class AzureCloudVms implements CloudVms {
     }
 
     /** The primary IP configuration's private address of a NIC resource, else the first one, else null. */
-    static String primaryIp(JsonNode nic) {
+    static String primaryIp(JsonValue nic) {
         String first = null;
-        for (JsonNode ipConfig : nic.path("properties").path("ipConfigurations")) {
-            JsonNode props = ipConfig.path("properties");
-            String ip = props.path("privateIPAddress").asText(null);
+        for (JsonValue ipConfig :
+                nic.path("properties").path("ipConfigurations").elements()) {
+            JsonValue props = ipConfig.path("properties");
+            String ip = props.path("privateIPAddress").asTextOrNull();
             if (ip != null && props.path("primary").asBoolean(false)) {
                 return ip;
             }

@@ -16,7 +16,6 @@ import com.azure.core.util.Context;
 import com.azure.resourcemanager.compute.fluent.VirtualMachinesClient;
 import com.azure.resourcemanager.compute.fluent.models.VirtualMachineInner;
 import com.azure.resourcemanager.compute.models.InstanceViewStatus;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +24,7 @@ import org.slurmazure.power.cloud.VmState;
 import org.slurmazure.power.domain.FailureClass;
 import org.slurmazure.power.domain.PowerState;
 import org.slurmazure.power.domain.VmRef;
+import org.slurmazure.power.json.JsonValue;
 
 /**
  * Many VMs and NICs in a few paged list calls instead of one GET each: each resource group's VM list (tags, NICs),
@@ -140,14 +140,14 @@ final class BulkReads {
                     + AzureCloudVms.NETWORK_API_VERSION;
             int pages = 0;
             while (next != null && pages++ < MAX_PAGES) {
-                JsonNode page = AzureCalls.getJson(pipeline, next);
-                for (JsonNode nic : page.path("value")) {
+                JsonValue page = AzureCalls.getJson(pipeline, next);
+                for (JsonValue nic : page.path("value").elements()) {
                     String ip = AzureCloudVms.primaryIp(nic);
                     if (ip != null && nic.hasNonNull("id")) {
-                        ipById.put(lower(nic.get("id").asText()), ip);
+                        ipById.put(lower(nic.path("id").asText()), ip);
                     }
                 }
-                next = page.hasNonNull("nextLink") ? page.get("nextLink").asText() : null;
+                next = page.hasNonNull("nextLink") ? page.path("nextLink").asText() : null;
             }
         }
         return ipById;

@@ -11,11 +11,11 @@ import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
-import com.fasterxml.jackson.databind.JsonNode;
 import reactor.core.publisher.Flux;
 
 import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.Operation;
+import org.slurmazure.power.json.Json;
 
 /**
  * ARM's asynchronous-operation contract, one poll at a time. The polls are ours, not the SDK poller's, so that a
@@ -79,8 +79,7 @@ final class LongRunningOperations {
         if (body.isBlank()) {
             return Operation.Status.inProgress(retryAfter);
         }
-        JsonNode json = AzureCalls.JSON.readTree(body);
-        String state = json.path("status").asText("");
+        String state = Json.parseFirstValue(body).path("status").asText("");
         return switch (state.toLowerCase(Locale.ROOT)) {
             case "succeeded" -> Operation.Status.succeeded();
             case "failed", "canceled", "cancelled" -> {

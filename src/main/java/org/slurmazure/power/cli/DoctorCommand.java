@@ -1,17 +1,12 @@
 package org.slurmazure.power.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +27,7 @@ import org.slurmazure.power.doctor.SlurmChecks;
 import org.slurmazure.power.doctor.SlurmView;
 import org.slurmazure.power.doctor.Status;
 import org.slurmazure.power.engine.PowerRun;
+import org.slurmazure.power.json.JsonValue;
 import org.slurmazure.power.slurm.SlurmException;
 
 /**
@@ -178,28 +174,28 @@ public final class DoctorCommand implements Callable<Integer> {
     }
 
     private static void printJson(DoctorReport report, PrintWriter out) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
-        ArrayNode checks = root.putArray("checks");
+        List<JsonValue> checks = new ArrayList<>();
         for (Check c : report.checks()) {
-            ObjectNode o = checks.addObject();
-            o.put("status", c.status().name());
-            o.put("area", c.area().label());
-            o.put("check", c.name());
-            o.put("message", c.message());
+            JsonValue.ObjectBuilder o = JsonValue.objectBuilder()
+                    .put("status", c.status().name())
+                    .put("area", c.area().label())
+                    .put("check", c.name())
+                    .put("message", c.message());
             if (!c.advice().isEmpty()) {
                 o.put("advice", c.advice());
             }
+            checks.add(o.build());
         }
-        ObjectNode summary = root.putObject("summary");
-        summary.put("pass", report.count(Status.PASS));
-        summary.put("warn", report.count(Status.WARN));
-        summary.put("fail", report.count(Status.FAIL));
-        root.put("status", report.worst().name());
-        try {
-            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        JsonValue summary = JsonValue.objectBuilder()
+                .put("pass", report.count(Status.PASS))
+                .put("warn", report.count(Status.WARN))
+                .put("fail", report.count(Status.FAIL))
+                .build();
+        out.println(JsonValue.objectBuilder()
+                .put("checks", JsonValue.array(checks))
+                .put("summary", summary)
+                .put("status", report.worst().name())
+                .build()
+                .toPrettyString());
     }
 }

@@ -1,19 +1,16 @@
 package org.slurmazure.power.reconcile;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.jspecify.annotations.Nullable;
 
 import org.slurmazure.power.cloud.VmState;
 import org.slurmazure.power.config.Config;
+import org.slurmazure.power.json.JsonValue;
 
 /**
  * {@code slurm-azure-power status}: both views of the node groups joined, one row per node with its verdict, the
@@ -93,35 +90,37 @@ public final class StatusReport {
     }
 
     public void printJson(PrintWriter out) {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode root = json.createObjectNode();
-        ArrayNode nodes = root.putArray("nodes");
+        List<JsonValue> nodes = new ArrayList<>();
         for (Row r : rows) {
             Observation o = r.observation();
-            ObjectNode n = nodes.addObject();
-            n.put("node", r.node());
-            n.put("slurmState", o.slurm() == null ? null : o.slurm().state());
-            n.put("reason", r.reason());
-            n.put("nodeAddr", o.slurm() == null ? null : o.slurm().addr());
-            n.put("vm", o.vm().resourceId());
-            n.put("powerState", r.powerState());
-            n.put("privateIp", o.privateIp());
-            n.put("verdict", r.verdict().label());
-            n.put("why", r.judgement().why());
-            n.put("sinceSeconds", r.verdict() == Verdict.OK ? null : r.age(now).toSeconds());
-            n.put("reconcileActsNow", r.due());
+            nodes.add(JsonValue.objectBuilder()
+                    .put("node", r.node())
+                    .put("slurmState", o.slurm() == null ? null : o.slurm().state())
+                    .put("reason", r.reason())
+                    .put("nodeAddr", o.slurm() == null ? null : o.slurm().addr())
+                    .put("vm", o.vm().resourceId())
+                    .put("powerState", r.powerState())
+                    .put("privateIp", o.privateIp())
+                    .put("verdict", r.verdict().label())
+                    .put("why", r.judgement().why())
+                    .put(
+                            "sinceSeconds",
+                            r.verdict() == Verdict.OK ? null : r.age(now).toSeconds())
+                    .put("reconcileActsNow", r.due())
+                    .build());
         }
-        ArrayNode stray = root.putArray("strays");
+        List<JsonValue> stray = new ArrayList<>();
         for (VmState s : strays) {
-            stray.addObject()
+            stray.add(JsonValue.objectBuilder()
                     .put("vm", s.ref().resourceId())
-                    .put("powerState", s.powerState().label());
+                    .put("powerState", s.powerState().label())
+                    .build());
         }
-        try {
-            out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        out.println(JsonValue.objectBuilder()
+                .put("nodes", JsonValue.array(nodes))
+                .put("strays", JsonValue.array(stray))
+                .build()
+                .toPrettyString());
         out.flush();
     }
 

@@ -185,6 +185,8 @@ class DoctorCommandTest {
 
             assertEquals(ExitCode.OK, json.exit(), json.out() + json.err());
             JsonNode root = new ObjectMapper().readTree(json.out());
+            assertEquals(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root)
+                    + System.lineSeparator(), json.out(), "the text ObjectMapper's pretty printer writes");
             long lines = text.out().lines().filter(l -> l.startsWith("PASS")).count();
             assertEquals(lines, root.path("checks").size());
             assertEquals(lines, root.path("summary").path("pass").asLong());

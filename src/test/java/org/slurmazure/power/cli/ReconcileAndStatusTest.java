@@ -66,6 +66,8 @@ class ReconcileAndStatusTest {
             assertTrue(table.out().matches("(?s).*azc001\\s+IDLE\\+CLOUD\\+POWERED_DOWN\\s+azc001\\s+hpc1-burst/azc001"
                     + "\\s+running\\s+10\\.1\\.0\\.\\d+\\s+\\S+\\s+orphan.*"), table.out());
             JsonNode root = new ObjectMapper().readTree(json.out());
+            assertEquals(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root)
+                    + System.lineSeparator(), json.out(), "the text ObjectMapper's pretty printer writes");
             assertEquals(List.of("orphan", "lost", "ok", "stuck", "stopped"), root.path("nodes").findValuesAsText(
                     "verdict"));
             assertEquals("stray", table.out().lines().filter(l -> l.contains("extra1")).findFirst().orElseThrow()

@@ -235,6 +235,27 @@ class NativeImageMetadataTest {
                         + " src/native/java/.../Target_RestProxy.java");
     }
 
+    /**
+     * The program's own code does not use jackson-databind: without it (and with the Azure SDK's paths to it cut) the
+     * image leaves databind out, about 2.5 MB (docs/native-image.md). JSON is read and written by the json package, on
+     * jackson-core's streaming API. Scans the constant pools of the main classes (tests may use databind).
+     */
+    @Test
+    void theProgramsOwnCodeDoesNotUseJacksonDatabind() throws Exception {
+        Path root = Path.of(SlurmAzurePower.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> offenders = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
+                if (new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1)
+                        .contains("com/fasterxml/jackson/databind/")) {
+                    offenders.add(root.relativize(p).toString());
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "classes of the program that use jackson-databind, which the native image"
+                + " is to leave out (docs/native-image.md, about 2.5 MB): use org.slurmazure.power.json instead");
+    }
+
     /** name -> canonical JSON of the entry, as {@link #canonical} writes it. */
     static TreeMap<String, String> expectedAzureEntries() throws Exception {
         TreeMap<String, String> entries = new TreeMap<>();

@@ -1,7 +1,5 @@
 package org.slurmazure.power.nativeimage;
 
-import java.net.URL;
-
 import com.microsoft.aad.msal4j.AuthenticationErrorCode;
 import com.microsoft.aad.msal4j.MsalClientException;
 import com.oracle.svm.core.annotate.Substitute;
@@ -9,12 +7,13 @@ import com.oracle.svm.core.annotate.TargetClass;
 
 /**
  * Native image only (compiled by the {@code native} profile from src/native/java, never part of the JVM build's
- * sources): MSAL's interactive browser login opens the browser through {@code java.awt.Desktop} on Windows. The
- * program never logs in interactively (client secret, certificate, managed identity or the Azure CLI), but the
- * image builder cannot prove it: {@code AbstractApplicationBase.getAuthenticationResultSupplier} constructs the
- * interactive supplier in a branch it keeps, and {@code Desktop} brings the whole of AWT (java.awt.Toolkit, Java2D,
- * fonts, ImageIO) and its seven shared libraries beside the executable. Here that method fails the way MSAL fails
- * on a headless machine (docs/native-image.md, "What was cut").
+ * sources): MSAL's interactive browser login. The program never logs in interactively (client secret, certificate,
+ * managed identity or the Azure CLI), but the image builder cannot prove it:
+ * {@code AbstractApplicationBase.getAuthenticationResultSupplier} constructs the interactive supplier in a branch it
+ * keeps. The flow opens the browser through {@code java.awt.Desktop} on Windows (the whole of AWT, Java2D, fonts,
+ * ImageIO, and seven shared libraries beside the executable) and waits for the redirect on a localhost listener
+ * (the JDK's HTTP server). Here the flow fails at once, as MSAL fails on a headless machine (docs/native-image.md,
+ * "What was cut").
  */
 @TargetClass(className = "com.microsoft.aad.msal4j.AcquireTokenByInteractiveFlowSupplier")
 final class Target_AcquireTokenByInteractiveFlowSupplier {
@@ -22,8 +21,15 @@ final class Target_AcquireTokenByInteractiveFlowSupplier {
     }
 
     @Substitute
-    private static void openDefaultSystemBrowserInWindows(URL url) {
-        throw new MsalClientException("Unable to open default system browser: this slurm-azure-power executable is "
-                + "built without java.awt.Desktop", AuthenticationErrorCode.DESKTOP_BROWSER_NOT_SUPPORTED);
+    Target_AuthenticationResult execute() {
+        throw new MsalClientException("Unable to open default system browser: this slurm-azure-power executable does "
+                + "not log in interactively", AuthenticationErrorCode.DESKTOP_BROWSER_NOT_SUPPORTED);
+    }
+}
+
+/** MSAL's package-private result type in the signature above. */
+@TargetClass(className = "com.microsoft.aad.msal4j.AuthenticationResult")
+final class Target_AuthenticationResult {
+    private Target_AuthenticationResult() {
     }
 }

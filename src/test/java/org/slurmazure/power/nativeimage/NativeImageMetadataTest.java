@@ -242,14 +242,12 @@ class NativeImageMetadataTest {
      */
     @Test
     void theProgramsOwnCodeDoesNotUseJacksonDatabind() throws Exception {
-        Path root = Path.of(SlurmAzurePower.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path root = mainRoot();
         List<String> offenders = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
-                if (new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1)
-                        .contains("com/fasterxml/jackson/databind/")) {
-                    offenders.add(root.relativize(p).toString());
-                }
+        for (Path p : mainClassFiles()) {
+            if (new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1)
+                    .contains("com/fasterxml/jackson/databind/")) {
+                offenders.add(root.relativize(p).toString());
             }
         }
         assertEquals(List.of(), offenders, "classes of the program that use jackson-databind, which the native image"
@@ -370,23 +368,52 @@ class NativeImageMetadataTest {
         }
     }
 
-    /** The program's classes: every .class file in the directory (or jar) holding SlurmAzurePower. */
+    /** The program's classes: those of {@link #mainClassFiles}. */
     private static List<Class<?>> mainClasses() throws IOException, URISyntaxException, ClassNotFoundException {
-        Path root = Path.of(SlurmAzurePower.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        assertTrue(Files.isDirectory(root), "expected the main classes in a directory, found " + root);
+        Path root = mainRoot();
         List<Class<?>> classes = new ArrayList<>();
         ClassLoader loader = NativeImageMetadataTest.class.getClassLoader();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
-                String rel = root.relativize(p).toString();
-                if (rel.endsWith("module-info.class") || rel.endsWith("package-info.class")) {
-                    continue;
-                }
-                String name = rel.substring(0, rel.length() - ".class".length()).replace('/', '.');
-                classes.add(Class.forName(name, false, loader));
+        for (Path p : mainClassFiles()) {
+            String rel = root.relativize(p).toString();
+            if (rel.endsWith("module-info.class") || rel.endsWith("package-info.class")) {
+                continue;
             }
+            String name = rel.substring(0, rel.length() - ".class".length()).replace('/', '.');
+            classes.add(Class.forName(name, false, loader));
         }
         return classes;
+    }
+
+    /** The directory holding SlurmAzurePower's class, target/classes. */
+    private static Path mainRoot() throws URISyntaxException {
+        Path root = Path.of(SlurmAzurePower.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertTrue(Files.isDirectory(root), "expected the main classes in a directory, found " + root);
+        return root;
+    }
+
+    /**
+     * The program's class files: every .class file under {@link #mainRoot} but those compiled from src/native/java,
+     * which a {@code -Pnative} build writes into the same directory (the image's substitutions and feature, not part
+     * of the program; one of them needs the image builder's classes to load). Such a file is told by its SourceFile,
+     * the name of a file in src/native/java, which its constant pool holds.
+     */
+    private static List<Path> mainClassFiles() throws IOException, URISyntaxException {
+        List<String> nativeSources;
+        try (Stream<Path> s = Files.walk(Path.of("src/native/java"))) {
+            nativeSources = s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".java"))
+                    .toList();
+        }
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(mainRoot())) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
+                String bytes = new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+                if (nativeSources.stream().noneMatch(bytes::contains)) {
+                    files.add(p);
+                }
+            }
+        }
+        return files;
     }
 
     private static boolean annotated(Class<?> c, java.util.function.Predicate<Annotation> match) {

@@ -16,13 +16,14 @@ import com.oracle.svm.core.annotate.TargetClass;
 
 /**
  * Native image only (src/native/java): azure-core's Jackson data binding, which no call of the program uses. Every
- * body the program sends or reads is a {@code JsonSerializable} model (the VM, the VM list, ARM's error) that
- * azure-core codes with azure-json before it would reach an {@code ObjectMapper}; query and path values are strings,
- * booleans and {@code ExpandableStringEnum}s, which azure-core writes without a serializer; no response has typed
- * headers; the NIC, list and poll bodies are parsed by the program itself. The builder cannot see that: azure-core's
- * {@code JacksonAdapter}, {@code HttpLoggingPolicy} and {@code DefaultJsonSerializer} each build mappers through this
- * class, and with them jackson-databind and jackson-datatype-jsr310 stay in the image (about 2.5 MB of the file).
- * Here the mappers are never built, and every binding fails with one clear error if ever reached.
+ * body the program sends or reads through the SDK is a {@code JsonSerializable} model (the VM, the VM list, the
+ * compute API's error {@code ApiError}), which azure-core codes with azure-json before it would reach an
+ * {@code ObjectMapper}; query and path values are strings, booleans and {@code ExpandableStringEnum}s, which
+ * azure-core writes without a serializer; no response has typed headers; the NIC, list and poll bodies are parsed by
+ * the program itself. The builder cannot see that: azure-core's {@code JacksonAdapter}, {@code HttpLoggingPolicy}
+ * and {@code DefaultJsonSerializer} each build mappers through this class, and with them jackson-databind and
+ * jackson-datatype-jsr310 stay in the image (about 2.5 MB of the file). Here the mappers are never built, and every
+ * binding fails with one clear error if ever reached.
  */
 @TargetClass(ObjectMapperShim.class)
 final class Target_ObjectMapperShim {

@@ -70,8 +70,9 @@ public final class JsonValue {
         return new JsonValue(Kind.ARRAY, "", 0, Map.of(), List.copyOf(elements));
     }
 
+    /** An object of {@code members}, which the caller hands over and no longer changes. */
     static JsonValue object(Map<String, JsonValue> members) {
-        return new JsonValue(Kind.OBJECT, "", 0, Collections.unmodifiableMap(new LinkedHashMap<>(members)), List.of());
+        return new JsonValue(Kind.OBJECT, "", 0, Collections.unmodifiableMap(members), List.of());
     }
 
     /** Builds an object, its members in the order put. */
@@ -235,7 +236,7 @@ public final class JsonValue {
         }
 
         public JsonValue build() {
-            return object(members);
+            return object(new LinkedHashMap<>(members));
         }
     }
 }

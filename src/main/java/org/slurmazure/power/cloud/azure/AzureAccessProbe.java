@@ -24,8 +24,6 @@ public final class AzureAccessProbe implements AccessProbe {
     static final String USAGES_API_VERSION = "2024-07-01";
     static final String SKUS_API_VERSION = "2021-07-01";
     static final String COMPUTE_API_VERSION = "2024-07-01";
-    /** A runaway nextLink chain ends here. */
-    private static final int MAX_PAGES = 10_000;
 
     private final HttpPipeline pipeline;
     private final String resourceManager;
@@ -100,17 +98,8 @@ public final class AzureAccessProbe implements AccessProbe {
         return result;
     }
 
-    /** Every item of a paged list ({@code value}, following {@code nextLink}). */
     private List<JsonValue> items(String url) throws CloudException {
-        List<JsonValue> items = new ArrayList<>();
-        String next = url;
-        int pages = 0;
-        while (next != null && pages++ < MAX_PAGES) {
-            JsonValue page = AzureCalls.getJson(pipeline, next);
-            items.addAll(page.path("value").elements());
-            next = page.hasNonNull("nextLink") ? page.path("nextLink").asText() : null;
-        }
-        return items;
+        return AzureCalls.listItems(pipeline, url);
     }
 
     private String group(String subscriptionId, String resourceGroup) {

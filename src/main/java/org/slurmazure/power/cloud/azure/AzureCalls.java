@@ -2,6 +2,8 @@ package org.slurmazure.power.cloud.azure;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.azure.core.http.HttpMethod;
 import com.azure.core.http.HttpPipeline;
@@ -15,6 +17,9 @@ import org.slurmazure.power.json.JsonValue;
 
 /** Runs calls to Azure and turns every failure into a classified {@link CloudException} ({@link AzureFailures}). */
 final class AzureCalls {
+    /** A runaway nextLink chain ends here. */
+    private static final int MAX_PAGES = 10_000;
+
     /** One call to Azure (the SDK or the raw pipeline); everything it throws is translated. */
     @FunctionalInterface
     interface Call<T> {
@@ -54,6 +59,19 @@ final class AzureCalls {
         });
     }
 
+    /** Every item of a paged ARM list ({@code value}, following {@code nextLink}; a runaway chain ends at MAX_PAGES). */
+    static List<JsonValue> listItems(HttpPipeline pipeline, String url) throws CloudException {
+        List<JsonValue> items = new ArrayList<>();
+        String next = url;
+        int pages = 0;
+        while (next != null && pages++ < MAX_PAGES) {
+            JsonValue page = getJson(pipeline, next);
+            items.addAll(page.path("value").elements());
+            next = page.hasNonNull("nextLink") ? page.path("nextLink").asText() : null;
+        }
+        return items;
+    }
+
     /** The body of a response as text, empty when there is none. */
     static String body(HttpResponse response) {
         return response.getBodyAsBinaryData() == null
@@ -79,13 +97,17 @@ final class AzureCalls {
                 return new ErrorBody(null, null);
             }
             try {
-                JsonValue json = Json.parseFirstValue(body);
-                JsonValue err = json.has("error") ? json.path("error") : json;
-                return new ErrorBody(
-                        err.path("code").asTextOrNull(), err.path("message").asTextOrNull());
+                return of(Json.parseFirstValue(body));
             } catch (IOException | RuntimeException notJson) {
                 return new ErrorBody(null, null);
             }
+        }
+
+        /** From a body already parsed. */
+        static ErrorBody of(JsonValue json) {
+            JsonValue err = json.has("error") ? json.path("error") : json;
+            return new ErrorBody(
+                    err.path("code").asTextOrNull(), err.path("message").asTextOrNull());
         }
     }
 }

@@ -34,8 +34,6 @@ import org.slurmazure.power.json.JsonValue;
  */
 final class BulkReads {
     private static final Logger LOG = LoggerFactory.getLogger(BulkReads.class);
-    /** A runaway nextLink chain ends here. */
-    private static final int MAX_PAGES = 10_000;
 
     private final HttpPipeline pipeline;
     private final String resourceManager;
@@ -136,18 +134,14 @@ final class BulkReads {
         }
         Map<String, String> ipById = new HashMap<>();
         for (String groupId : groups.values()) {
-            String next = resourceManager + groupId + "/providers/Microsoft.Network/networkInterfaces?api-version="
-                    + AzureCloudVms.NETWORK_API_VERSION;
-            int pages = 0;
-            while (next != null && pages++ < MAX_PAGES) {
-                JsonValue page = AzureCalls.getJson(pipeline, next);
-                for (JsonValue nic : page.path("value").elements()) {
-                    String ip = AzureCloudVms.primaryIp(nic);
-                    if (ip != null && nic.hasNonNull("id")) {
-                        ipById.put(lower(nic.path("id").asText()), ip);
-                    }
+            for (JsonValue nic : AzureCalls.listItems(
+                    pipeline,
+                    resourceManager + groupId + "/providers/Microsoft.Network/networkInterfaces?api-version="
+                            + AzureCloudVms.NETWORK_API_VERSION)) {
+                String ip = AzureCloudVms.primaryIp(nic);
+                if (ip != null && nic.hasNonNull("id")) {
+                    ipById.put(lower(nic.path("id").asText()), ip);
                 }
-                next = page.hasNonNull("nextLink") ? page.path("nextLink").asText() : null;
             }
         }
         return ipById;

@@ -16,6 +16,7 @@ import reactor.core.publisher.Flux;
 import org.slurmazure.power.cloud.CloudException;
 import org.slurmazure.power.cloud.Operation;
 import org.slurmazure.power.json.Json;
+import org.slurmazure.power.json.JsonValue;
 
 /**
  * ARM's asynchronous-operation contract, one poll at a time. The polls are ours, not the SDK poller's, so that a
@@ -79,11 +80,12 @@ final class LongRunningOperations {
         if (body.isBlank()) {
             return Operation.Status.inProgress(retryAfter);
         }
-        String state = Json.parseFirstValue(body).path("status").asText("");
+        JsonValue json = Json.parseFirstValue(body);
+        String state = json.path("status").asText("");
         return switch (state.toLowerCase(Locale.ROOT)) {
             case "succeeded" -> Operation.Status.succeeded();
             case "failed", "canceled", "cancelled" -> {
-                AzureCalls.ErrorBody err = AzureCalls.ErrorBody.parse(body);
+                AzureCalls.ErrorBody err = AzureCalls.ErrorBody.of(json);
                 yield AzureFailures.operationFailed(
                         err.code() != null ? err.code() : state.equalsIgnoreCase("failed") ? null : "Canceled",
                         err.message());
